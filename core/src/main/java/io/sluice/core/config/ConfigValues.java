@@ -1,0 +1,87 @@
+package io.sluice.core.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses the value forms Sluice's configuration keys share, with errors that name the key and the
+ * accepted form, so a typo stops the component at configure time with a message a user can act on.
+ */
+public final class ConfigValues {
+
+  private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h|d)\\s*");
+  private static final Pattern PERCENT = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*%\\s*");
+  private static final Pattern FRACTION = Pattern.compile("\\s*(0(?:\\.\\d+)?|1(?:\\.0+)?)\\s*");
+
+  private ConfigValues() {}
+
+  /** A duration written with a unit: {@code 500ms}, {@code 2s}, {@code 10m}, {@code 1h}, {@code 1d}. */
+  public static Duration duration(String key, String text) {
+    Matcher m = DURATION.matcher(text);
+    if (!m.matches()) {
+      throw invalid(key, text, "a duration such as 500ms, 2s, 10m, 1h or 1d");
+    }
+    long n = Long.parseLong(m.group(1));
+    switch (m.group(2)) {
+      case "ms":
+        return Duration.ofMillis(n);
+      case "s":
+        return Duration.ofSeconds(n);
+      case "m":
+        return Duration.ofMinutes(n);
+      case "h":
+        return Duration.ofHours(n);
+      default:
+        return Duration.ofDays(n);
+    }
+  }
+
+  /** A share written as a percentage ({@code 75%}) or a fraction ({@code 0.75}); returns 0 to 1. */
+  public static double fraction(String key, String text) {
+    Matcher p = PERCENT.matcher(text);
+    if (p.matches()) {
+      double v = Double.parseDouble(p.group(1)) / 100.0;
+      if (v <= 1.0) {
+        return v;
+      }
+    } else {
+      Matcher f = FRACTION.matcher(text);
+      if (f.matches()) {
+        return Double.parseDouble(f.group(1));
+      }
+    }
+    throw invalid(key, text, "a share from 0% to 100% (or 0 to 1), e.g. 75%");
+  }
+
+  /** A whole number of at least {@code min}. */
+  public static long atLeast(String key, String text, long min) {
+    long v;
+    try {
+      v = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw invalid(key, text, "a whole number of at least " + min);
+    }
+    if (v < min) {
+      throw invalid(key, text, "a whole number of at least " + min);
+    }
+    return v;
+  }
+
+  /** One of a fixed set of words. */
+  public static String oneOf(String key, String text, String... allowed) {
+    String v = text.trim();
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return a;
+      }
+    }
+    throw invalid(key, text, "one of " + String.join(" | ", allowed));
+  }
+
+  /** The error every parser here throws: names the key, the value and what would be accepted. */
+  public static IllegalArgumentException invalid(String key, String text, String expected) {
+    return new IllegalArgumentException(
+        "Invalid value for '" + key + "': '" + text + "'; expected " + expected);
+  }
+}

@@ -1,0 +1,93 @@
+package io.sluice.core.limit;
+
+import io.sluice.core.Disposition;
+
+/**
+ * The governor's answer for one event. A granted decision (processed or batched) remembers what it
+ * booked so that {@link Governor#cancel(Decision)} can give it back.
+ */
+public final class Decision {
+
+  private final Disposition disposition;
+  private final String limitKey;
+  private final long atNanos;
+  private final long releaseAtMillis;
+  private final ThrottleReason reason;
+  private final long retryAfterNanos;
+
+  // What was booked, for cancel(): the key's state and whether the global bucket was charged.
+  final KeyState state;
+  final boolean chargedGlobal;
+
+  private Decision(
+      Disposition disposition,
+      String limitKey,
+      long atNanos,
+      long releaseAtMillis,
+      ThrottleReason reason,
+      long retryAfterNanos,
+      KeyState state,
+      boolean chargedGlobal) {
+    this.disposition = disposition;
+    this.limitKey = limitKey;
+    this.atNanos = atNanos;
+    this.releaseAtMillis = releaseAtMillis;
+    this.reason = reason;
+    this.retryAfterNanos = retryAfterNanos;
+    this.state = state;
+    this.chargedGlobal = chargedGlobal;
+  }
+
+  static Decision processed(KeyState s, long nowNanos, boolean global) {
+    return new Decision(Disposition.PROCESSED, s.key, nowNanos, 0, null, 0, s, global);
+  }
+
+  static Decision batched(KeyState s, long atNanos, long releaseAtMillis, boolean global) {
+    return new Decision(Disposition.BATCHED, s.key, atNanos, releaseAtMillis, null, 0, s, global);
+  }
+
+  static Decision throttled(KeyState s, ThrottleReason reason, long retryAfterNanos) {
+    return new Decision(Disposition.THROTTLED, s.key, 0, 0, reason, retryAfterNanos, null, false);
+  }
+
+  public Disposition disposition() {
+    return disposition;
+  }
+
+  /** The key whose buckets decided (the overflow key for keys that had no state of their own). */
+  public String limitKey() {
+    return limitKey;
+  }
+
+  /** Monotonic time at which the event is admitted: now if processed, its due time if batched. */
+  public long atNanos() {
+    return atNanos;
+  }
+
+  /** Epoch milliseconds at which a batched event comes due; 0 otherwise. */
+  public long releaseAtMillis() {
+    return releaseAtMillis;
+  }
+
+  /** Why a throttled event was refused; {@code null} otherwise. */
+  public ThrottleReason reason() {
+    return reason;
+  }
+
+  /** For a throttled event: how long until a retry could be admitted (a lower bound). */
+  public long retryAfterNanos() {
+    return retryAfterNanos;
+  }
+
+  @Override
+  public String toString() {
+    switch (disposition) {
+      case PROCESSED:
+        return "processed[" + limitKey + "]";
+      case BATCHED:
+        return "batched[" + limitKey + " at " + releaseAtMillis + "]";
+      default:
+        return "throttled[" + limitKey + " " + reason.label() + " retry " + retryAfterNanos + "ns]";
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.sluice.core.limit;
+
+/**
+ * Counts deferred events across all keys until they come due, so the deferred room
+ * ({@code defer.maxEvents}) can be enforced without a queue of every event.
+ *
+ * <p>A timing wheel: one counter per slot of {@code slotNanos}, covering {@code maxDelay}. Slots
+ * are swept as time passes, which makes every operation amortised O(1). An event is counted
+ * until the end of its slot, so the count errs by at most one slot's worth, on the safe side.
+ * Thread-safe by its own monitor; callers may hold a key's monitor (lock order: key, global,
+ * ledger).
+ */
+final class DeferredLedger {
+
+  private static final int MAX_SLOTS = 4096;
+
+  private final long capacity;
+  private final long slotNanos;
+  private final long[] counts;
+  private long sweptSlot; // absolute index of the oldest slot not yet swept
+  private long total;
+
+  DeferredLedger(long capacity, long maxDelayNanos, long nowNanos) {
+    this.capacity = capacity;
+    this.slotNanos = Math.max(1_000_000L, ceilDiv(maxDelayNanos, MAX_SLOTS - 2));
+    this.counts = new long[(int) (maxDelayNanos / slotNanos) + 2];
+    this.sweptSlot = Math.floorDiv(nowNanos, slotNanos);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  /** Books one event due at {@code dueNanos} if room is left. */
+  synchronized boolean tryAdd(long dueNanos, long nowNanos) {
+    sweep(nowNanos);
+    if (total >= capacity) {
+      return false;
+    }
+    counts[slotOf(dueNanos)]++;
+    total++;
+    return true;
+  }
+
+  /** Unbooks one event added with {@link #tryAdd}, if it has not come due yet. */
+  synchronized void remove(long dueNanos, long nowNanos) {
+    sweep(nowNanos);
+    long abs = Math.floorDiv(dueNanos, slotNanos);
+    if (abs >= sweptSlot) {
+      int i = slotOf(dueNanos);
+      if (counts[i] > 0) {
+        counts[i]--;
+        total--;
+      }
+    }
+  }
+
+  synchronized long depth(long nowNanos) {
+    sweep(nowNanos);
+    return total;
+  }
+
+  /** Fraction of the deferred room in use, 0 to 1. */
+  synchronized double fill(long nowNanos) {
+    sweep(nowNanos);
+    return capacity == 0 ? 1.0 : (double) total / capacity;
+  }
+
+  long capacity() {
+    return capacity;
+  }
+
+  private int slotOf(long dueNanos) {
+    return (int) Math.floorMod(Math.floorDiv(dueNanos, slotNanos), (long) counts.length);
+  }
+
+  private void sweep(long nowNanos) {
+    long target = Math.floorDiv(nowNanos, slotNanos);
+    if (target - sweptSlot >= counts.length) {
+      java.util.Arrays.fill(counts, 0);
+      total = 0;
+      sweptSlot = target;
+      return;
+    }
+    while (sweptSlot < target) {
+      int i = (int) Math.floorMod(sweptSlot, (long) counts.length);
+      total -= counts[i];
+      counts[i] = 0;
+      sweptSlot++;
+    }
+  }
+}

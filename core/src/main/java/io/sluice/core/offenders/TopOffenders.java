@@ -1,0 +1,87 @@
+package io.sluice.core.offenders;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.ItemsSketch;
+
+/**
+ * The keys throttled most often, in bounded memory: a frequent-items sketch (Misra-Gries, from
+ * Apache DataSketches) per reporting window. The sketch keeps at most {@code maxMapSize} items
+ * whatever the number of distinct keys, and every reported count is within the sketch's stated
+ * error of the true one.
+ *
+ * <p>Windows rotate every {@code windowNanos} of the injected time, on the next {@link
+ * #record}; the finished window is handed back for logging and stays readable as {@link
+ * #previous()}. Thread-safe by its monitor; callers aggregate per batch to keep it off the
+ * per-event path.
+ */
+public final class TopOffenders {
+
+  /** One reported key: its estimated throttle count and the sketch's error bound. */
+  public record Offender(String key, long estimate, long lowerBound) {
+    @Override
+    public String toString() {
+      return key + "=" + estimate;
+    }
+  }
+
+  private final int maxMapSize;
+  private final int topN;
+  private final long windowNanos;
+  private ItemsSketch<String> current;
+  private long windowStart;
+  private List<Offender> previous = List.of();
+
+  public TopOffenders(int topN, long windowNanos, long nowNanos) {
+    this.topN = topN;
+    // The sketch reliably reports items above n/(0.75 * maxMapSize); size it well above topN.
+    this.maxMapSize = Integer.highestOneBit(Math.max(16, topN * 8) - 1) << 1;
+    this.windowNanos = windowNanos;
+    this.current = new ItemsSketch<>(maxMapSize);
+    this.windowStart = nowNanos;
+  }
+
+  /**
+   * Counts {@code n} throttled events of {@code key}.
+   *
+   * @return the top offenders of the window that just ended, if this call ended one; else null
+   */
+  public synchronized List<Offender> record(String key, long n, long nowNanos) {
+    List<Offender> finished = rotateIfDue(nowNanos);
+    current.update(key, n);
+    return finished;
+  }
+
+  /** Ends the window if it is due, as {@link #record} does, without counting anything. */
+  public synchronized List<Offender> rotateIfDue(long nowNanos) {
+    if (nowNanos - windowStart < windowNanos) {
+      return null;
+    }
+    previous = top(current);
+    current = new ItemsSketch<>(maxMapSize);
+    windowStart = nowNanos;
+    return previous;
+  }
+
+  /** The most throttled keys of the window in progress. */
+  public synchronized List<Offender> current() {
+    return top(current);
+  }
+
+  /** The most throttled keys of the last finished window. */
+  public synchronized List<Offender> previous() {
+    return previous;
+  }
+
+  private List<Offender> top(ItemsSketch<String> sketch) {
+    List<Offender> out = new ArrayList<>();
+    for (ItemsSketch.Row<String> row : sketch.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+      if (out.size() == topN) {
+        break;
+      }
+      out.add(new Offender(row.getItem(), row.getEstimate(), row.getLowerBound()));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,163 @@
+package io.sluice.interceptor;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.sluice.core.limit.Governor;
+import io.sluice.core.limit.ThrottleReason;
+import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.offenders.TopOffenders;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flume.instrumentation.MonitoredCounterGroup;
+
+/**
+ * The interceptor's metrics. Counts live in Dropwizard meters ({@code interceptor.<name>.*} under
+ * {@code org.apache.flume.sluice}); this class also registers them as a Flume counter group
+ * ({@code org.apache.flume.interceptor:type=<name>}), reading the same meters, so both views agree.
+ */
+final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBucketCounterMBean {
+
+  private final String prefix;
+  private final Meter processed;
+  private final Meter batched;
+  private final Meter throttled;
+  private final Map<ThrottleReason, Meter> throttledBy = new EnumMap<>(ThrottleReason.class);
+  private final Meter dropped;
+  private final Meter rejected;
+  private final Governor governor;
+  private final TopOffenders offenders;
+
+  TokenBucketCounter(String name, Governor governor, TopOffenders offenders) {
+    super(Type.INTERCEPTOR, name);
+    this.prefix = "interceptor." + name;
+    this.governor = governor;
+    this.offenders = offenders;
+    MetricRegistry r = SluiceMetrics.registry();
+    SluiceMetrics.removeAll(prefix); // a reload builds a new interceptor under the same name
+    processed = r.meter(prefix + ".processed");
+    batched = r.meter(prefix + ".batched");
+    throttled = r.meter(prefix + ".throttled");
+    for (ThrottleReason why : ThrottleReason.values()) {
+      throttledBy.put(why, r.meter(prefix + ".throttled." + why.label()));
+    }
+    dropped = r.meter(prefix + ".dropped");
+    rejected = r.meter(prefix + ".rejected");
+    r.register(prefix + ".keys", (Gauge<Long>) governor::keyCount);
+    r.register(prefix + ".deferred.depth", (Gauge<Long>) governor::deferredDepth);
+    r.register(prefix + ".deferred.fill", (Gauge<Double>) governor::deferredFill);
+    r.register(prefix + ".topOffenders", (Gauge<String>) this::getTopOffenders);
+  }
+
+  /** Adds one batch's tally; called once per batch, not per event. */
+  void add(int nProcessed, int nBatched, int[] nThrottled, int nDropped) {
+    if (nProcessed > 0) {
+      processed.mark(nProcessed);
+    }
+    if (nBatched > 0) {
+      batched.mark(nBatched);
+    }
+    int total = 0;
+    for (ThrottleReason why : ThrottleReason.values()) {
+      int n = nThrottled[why.ordinal()];
+      if (n > 0) {
+        throttledBy.get(why).mark(n);
+        total += n;
+      }
+    }
+    if (total > 0) {
+      throttled.mark(total);
+    }
+    if (nDropped > 0) {
+      dropped.mark(nDropped);
+    }
+  }
+
+  void rejected(ThrottleReason why, int batchSize) {
+    throttledBy.get(why).mark();
+    throttled.mark();
+    rejected.mark(batchSize);
+  }
+
+  /** Unregisters the Dropwizard metrics; Flume's counter group logs its final values. */
+  void close() {
+    stop();
+    SluiceMetrics.removeAll(prefix);
+  }
+
+  @Override
+  public long getProcessedCount() {
+    return processed.getCount();
+  }
+
+  @Override
+  public long getBatchedCount() {
+    return batched.getCount();
+  }
+
+  @Override
+  public long getThrottledCount() {
+    return throttled.getCount();
+  }
+
+  @Override
+  public long getThrottledRateCount() {
+    return throttledBy.get(ThrottleReason.RATE).getCount();
+  }
+
+  @Override
+  public long getThrottledGlobalCount() {
+    return throttledBy.get(ThrottleReason.GLOBAL).getCount();
+  }
+
+  @Override
+  public long getThrottledDeferFullCount() {
+    return throttledBy.get(ThrottleReason.DEFER_FULL).getCount();
+  }
+
+  @Override
+  public long getThrottledSeverityCount() {
+    return throttledBy.get(ThrottleReason.SEVERITY).getCount();
+  }
+
+  @Override
+  public long getThrottledOverflowCount() {
+    return throttledBy.get(ThrottleReason.OVERFLOW).getCount();
+  }
+
+  @Override
+  public long getDroppedCount() {
+    return dropped.getCount();
+  }
+
+  @Override
+  public long getRejectedEventCount() {
+    return rejected.getCount();
+  }
+
+  @Override
+  public long getKeyCount() {
+    return governor.keyCount();
+  }
+
+  @Override
+  public long getDeferredDepth() {
+    return governor.deferredDepth();
+  }
+
+  @Override
+  public String getTopOffenders() {
+    return format(offenders.current());
+  }
+
+  @Override
+  public String getTopOffendersPrevious() {
+    return format(offenders.previous());
+  }
+
+  static String format(List<TopOffenders.Offender> top) {
+    return top.stream().map(TopOffenders.Offender::toString).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,44 @@
+package io.sluice.interceptor;
+
+/**
+ * JMX view of a TokenBucketInterceptor: {@code org.apache.flume.interceptor:type=<metricsName>},
+ * beside Flume's own source, channel and sink counters.
+ */
+public interface TokenBucketCounterMBean {
+
+  long getProcessedCount();
+
+  long getBatchedCount();
+
+  long getThrottledCount();
+
+  long getThrottledRateCount();
+
+  long getThrottledGlobalCount();
+
+  long getThrottledDeferFullCount();
+
+  long getThrottledSeverityCount();
+
+  long getThrottledOverflowCount();
+
+  long getDroppedCount();
+
+  long getRejectedEventCount();
+
+  long getKeyCount();
+
+  long getDeferredDepth();
+
+  /** The most throttled keys of the current window, {@code key=count, ...}, most first. */
+  String getTopOffenders();
+
+  /** The most throttled keys of the last finished window. */
+  String getTopOffendersPrevious();
+
+  long getStartTime();
+
+  long getStopTime();
+
+  String getType();
+}

@@ -1,0 +1,214 @@
+package io.sluice.interceptor;
+
+import io.sluice.core.EventIds;
+import io.sluice.core.Headers;
+import io.sluice.core.RetryLaterException;
+import io.sluice.core.limit.Decision;
+import io.sluice.core.limit.Governor;
+import io.sluice.core.limit.ThrottleReason;
+import io.sluice.core.offenders.TopOffenders;
+import io.sluice.core.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flume.Context;
+import org.apache.flume.Event;
+import org.apache.flume.interceptor.Interceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flume adapter of the {@link Governor}: keys each event, asks for a decision, and tags the event
+ * with {@code sluice.disposition} (and {@code sluice.releaseAt}, {@code sluice.limitKey}).
+ * Throttled events are dropped, kept, or make the whole batch fail with a {@link
+ * RetryLaterException}, in which case everything the batch had reserved is given back.
+ *
+ * <p>Runs on the source's threads inside {@code processEventBatch}; it never blocks.
+ */
+public final class TokenBucketInterceptor implements Interceptor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenBucketInterceptor.class);
+  private static final ThrottleReason[] REASONS = ThrottleReason.values();
+
+  private final TokenBucketSettings settings;
+  private final Clock clock;
+  private final KeyExtractor keys;
+  private final Governor governor;
+  private final TopOffenders offenders;
+  private TokenBucketCounter counter;
+
+  TokenBucketInterceptor(TokenBucketSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.keys = new KeyExtractor(settings.keyHeaders, settings.defaultKey);
+    this.governor = new Governor(settings.governor, clock);
+    this.offenders =
+        new TopOffenders(
+            settings.topOffendersSize, settings.topOffendersInterval.toNanos(), clock.nanoTime());
+  }
+
+  @Override
+  public void initialize() {
+    counter = new TokenBucketCounter(settings.metricsName, governor, offenders);
+    counter.start();
+    LOG.info(
+        "TokenBucketInterceptor '{}': key {}, throttled = {}, {}",
+        settings.metricsName,
+        String.join(",", settings.keyHeaders),
+        settings.throttled.name().toLowerCase(java.util.Locale.ROOT),
+        settings.governor);
+  }
+
+  @Override
+  public Event intercept(Event event) {
+    List<Event> out = intercept(new ArrayList<>(List.of(event)));
+    return out.isEmpty() ? null : out.get(0);
+  }
+
+  @Override
+  public List<Event> intercept(List<Event> events) {
+    Batch batch = new Batch(events.size(), settings.throttled == ThrottledAction.REJECT);
+    for (Event event : events) {
+      Map<String, String> h = event.getHeaders();
+      h.putIfAbsent(Headers.EVENT_ID, EventIds.next());
+      String tier = settings.tierHeader == null ? null : h.get(settings.tierHeader);
+      boolean low = settings.shedValues.contains(h.get(settings.shedHeader));
+      Decision d = governor.decide(keys.keyOf(h), tier, low);
+      h.put(Headers.DISPOSITION, d.disposition().value());
+      h.put(Headers.LIMIT_KEY, d.limitKey());
+      switch (d.disposition()) {
+        case PROCESSED:
+          h.remove(Headers.RELEASE_AT);
+          batch.granted(d, event);
+          break;
+        case BATCHED:
+          h.put(Headers.RELEASE_AT, Long.toString(d.releaseAtMillis()));
+          batch.granted(d, event);
+          break;
+        default:
+          h.remove(Headers.RELEASE_AT);
+          if (settings.throttled == ThrottledAction.REJECT) {
+            throw reject(batch, d, events.size());
+          }
+          batch.throttled(d, event, settings.throttled == ThrottledAction.KEEP);
+      }
+    }
+    finish(batch);
+    return batch.out;
+  }
+
+  private RetryLaterException reject(Batch batch, Decision trigger, int batchSize) {
+    for (int i = batch.granted.size() - 1; i >= 0; i--) {
+      governor.cancel(batch.granted.get(i));
+    }
+    batch.recordOffender(trigger.limitKey());
+    // Only the trigger is counted as throttled: the rest of the batch was pushed back, not refused.
+    java.util.Arrays.fill(batch.throttledBy, 0);
+    batch.nProcessed = 0;
+    batch.nBatched = 0;
+    finish(batch);
+    counter.rejected(trigger.reason(), batchSize);
+    long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(trigger.retryAfterNanos() + 999_999));
+    return new RetryLaterException(
+        "throttled: key '" + trigger.limitKey() + "' (" + trigger.reason().label()
+            + "); retry after " + retryMillis + " ms",
+        retryMillis);
+  }
+
+  private void finish(Batch batch) {
+    counter.add(batch.nProcessed, batch.nBatched, batch.throttledBy, batch.nDropped);
+    long now = clock.nanoTime();
+    List<TopOffenders.Offender> finished = null;
+    if (batch.offenders != null) {
+      for (Map.Entry<String, long[]> e : batch.offenders.entrySet()) {
+        List<TopOffenders.Offender> f = offenders.record(e.getKey(), e.getValue()[0], now);
+        finished = f != null ? f : finished;
+      }
+    } else {
+      finished = offenders.rotateIfDue(now);
+    }
+    if (finished != null && !finished.isEmpty()) {
+      LOG.warn(
+          "TokenBucketInterceptor '{}': most throttled keys over the last {}: {}",
+          settings.metricsName,
+          settings.topOffendersInterval,
+          TokenBucketCounter.format(finished));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (counter != null) {
+      counter.close();
+    }
+  }
+
+  Governor governor() {
+    return governor;
+  }
+
+  /** One batch's outcome, tallied locally so shared counters are touched once per batch. */
+  private static final class Batch {
+    final List<Event> out;
+    final List<Decision> granted;
+    final int[] throttledBy = new int[REASONS.length];
+    int nProcessed;
+    int nBatched;
+    int nDropped;
+    Map<String, long[]> offenders;
+
+    Batch(int size, boolean cancellable) {
+      out = new ArrayList<>(size);
+      granted = cancellable ? new ArrayList<>(size) : null;
+    }
+
+    void granted(Decision d, Event e) {
+      if (granted != null) {
+        granted.add(d); // kept only when a later event may have to cancel it
+      }
+      out.add(e);
+      if (d.disposition() == io.sluice.core.Disposition.PROCESSED) {
+        nProcessed++;
+      } else {
+        nBatched++;
+      }
+    }
+
+    void throttled(Decision d, Event e, boolean keep) {
+      throttledBy[d.reason().ordinal()]++;
+      recordOffender(d.limitKey());
+      if (keep) {
+        out.add(e);
+      } else {
+        nDropped++;
+      }
+    }
+
+    void recordOffender(String key) {
+      if (offenders == null) {
+        offenders = new HashMap<>();
+      }
+      offenders.computeIfAbsent(key, k -> new long[1])[0]++;
+    }
+  }
+
+  /** Builds the interceptor from its {@code interceptors.<name>.*} properties. */
+  public static final class Builder implements Interceptor.Builder {
+    private TokenBucketSettings settings;
+
+    @Override
+    public void configure(Context context) {
+      settings = new TokenBucketSettings(context);
+    }
+
+    @Override
+    public Interceptor build() {
+      if (settings == null) {
+        throw new IllegalStateException("TokenBucketInterceptor.Builder: configure() was not called");
+      }
+      return new TokenBucketInterceptor(settings, Clock.SYSTEM);
+    }
+  }
+}
