@@ -74,7 +74,8 @@ public final class TokenBucketInterceptor implements Interceptor {
       Map<String, String> h = event.getHeaders();
       h.putIfAbsent(Headers.EVENT_ID, EventIds.next());
       String tier = settings.tierHeader == null ? null : h.get(settings.tierHeader);
-      boolean low = settings.shedValues.contains(h.get(settings.shedHeader));
+      String priority = h.get(settings.shedHeader);
+      boolean low = priority != null && settings.shedValues.contains(priority);
       Decision d = governor.decide(keys.keyOf(h), tier, low);
       h.put(Headers.DISPOSITION, d.disposition().value());
       h.put(Headers.LIMIT_KEY, d.limitKey());
@@ -145,8 +146,8 @@ public final class TokenBucketInterceptor implements Interceptor {
     }
   }
 
-  Governor governor() {
-    return governor;
+  TokenBucketCounter counter() {
+    return counter;
   }
 
   /** One batch's outcome, tallied locally so shared counters are touched once per batch. */

@@ -94,12 +94,7 @@ public final class FlumeAgent implements AutoCloseable {
    * @param dir working directory for the agent's configuration, log and any files it writes
    */
   public static FlumeAgent start(String name, Path dir, String configText) {
-    FlumeAgent agent;
-    try {
-      agent = new FlumeAgent(name, dir, configText);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    FlumeAgent agent = launch(name, dir, configText);
     try {
       List<String> mbeans = new ArrayList<>();
       for (String s : agent.declared("sources")) {
@@ -113,6 +108,15 @@ public final class FlumeAgent implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       agent.close();
       throw e;
+    }
+  }
+
+  /** Starts an agent without waiting for anything; see {@link #await}. */
+  public static FlumeAgent launch(String name, Path dir, String configText) {
+    try {
+      return new FlumeAgent(name, dir, configText);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
