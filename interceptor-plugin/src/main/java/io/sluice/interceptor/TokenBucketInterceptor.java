@@ -76,7 +76,7 @@ public final class TokenBucketInterceptor implements Interceptor {
       String tier = settings.tierHeader == null ? null : h.get(settings.tierHeader);
       String priority = h.get(settings.shedHeader);
       boolean low = priority != null && settings.shedValues.contains(priority);
-      Decision d = governor.decide(keys.keyOf(h), tier, low);
+      Decision d = governor.decide(keys.keyOf(h), tier, low, batch.granted != null);
       h.put(Headers.DISPOSITION, d.disposition().value());
       h.put(Headers.LIMIT_KEY, d.limitKey());
       switch (d.disposition()) {

@@ -22,20 +22,36 @@ public final class ConfigValues {
     if (!m.matches()) {
       throw invalid(key, text, "a duration such as 500ms, 2s, 10m, 1h or 1d");
     }
-    long n = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.ofMillis(n);
-      case "s":
-        return Duration.ofSeconds(n);
-      case "m":
-        return Duration.ofMinutes(n);
-      case "h":
-        return Duration.ofHours(n);
-      default:
-        return Duration.ofDays(n);
+    try {
+      long n = Long.parseLong(m.group(1));
+      Duration d;
+      switch (m.group(2)) {
+        case "ms":
+          d = Duration.ofMillis(n);
+          break;
+        case "s":
+          d = Duration.ofSeconds(n);
+          break;
+        case "m":
+          d = Duration.ofMinutes(n);
+          break;
+        case "h":
+          d = Duration.ofHours(n);
+          break;
+        default:
+          d = Duration.ofDays(n);
+      }
+      if (d.compareTo(MAX_DURATION) > 0) {
+        throw invalid(key, text, "a duration of at most 365d");
+      }
+      return d;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw invalid(key, text, "a duration of at most 365d");
     }
   }
+
+  /** Longest duration any key takes: a year is far beyond any sensible setting, and fits in nanos. */
+  private static final Duration MAX_DURATION = Duration.ofDays(365);
 
   /** A share written as a percentage ({@code 75%}) or a fraction ({@code 0.75}); returns 0 to 1. */
   public static double fraction(String key, String text) {

@@ -69,6 +69,19 @@ final class Buckets {
     }
   }
 
+  /** A copy of every cell, for {@link #restore} when a booking is taken back. */
+  long[] snapshot() {
+    long[] copy = new long[2 * tat.length];
+    System.arraycopy(tat, 0, copy, 0, tat.length);
+    System.arraycopy(frac, 0, copy, tat.length, frac.length);
+    return copy;
+  }
+
+  void restore(long[] snapshot) {
+    System.arraycopy(snapshot, 0, tat, 0, tat.length);
+    System.arraycopy(snapshot, tat.length, frac, 0, frac.length);
+  }
+
   /** Admits one event now if every cell allows, for the budgets that have no deferral. */
   boolean tryAcquire(long nowNanos) {
     if (allowAt() > nowNanos) {

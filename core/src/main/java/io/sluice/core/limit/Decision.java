@@ -15,9 +15,16 @@ public final class Decision {
   private final ThrottleReason reason;
   private final long retryAfterNanos;
 
-  // What was booked, for cancel(): the key's state and whether the global bucket was charged.
+  // What was booked, for cancel(): the key's state, whether the global bucket was charged, and
+  // (for a cancellable decision) the cells as they were before, to restore them exactly.
   final KeyState state;
   final boolean chargedGlobal;
+  Booking booking;
+  /** When the global cells were booked (at or before {@link #atNanos()}); for tests. */
+  long globalChargeNanos;
+
+  /** The cells before a cancellable booking, and the booking counts right after it. */
+  record Booking(long[] keyBefore, long keyStamp, long[] globalBefore, long globalStamp) {}
 
   private Decision(
       Disposition disposition,

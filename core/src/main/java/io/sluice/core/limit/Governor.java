@@ -2,6 +2,8 @@ package io.sluice.core.limit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.sluice.core.Disposition;
 import io.sluice.core.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +18,13 @@ import java.util.concurrent.TimeUnit;
  * keys and hand every fake one a fresh burst. Keys that arrive while that budget is spent share
  * one overflow state per tier.
  *
- * <p>Thread-safe. Lock order: a key's state, then the global buckets, then the deferred ledger.
+ * <p>A key's cells are booked at the event's admission time, which only moves forward for a key,
+ * so GCRA stays exact. The global cells are shared by keys whose admission times interleave, and a
+ * booking for a later time would push a GCRA cell there and waste the credit before it; so they
+ * are booked at decision time instead (see {@link #decide}).
+ *
+ * <p>Thread-safe. Lock order: a key's state, then the global buckets, then the deferred ledger,
+ * then the due floors.
  */
 public final class Governor {
 
@@ -28,8 +36,10 @@ public final class Governor {
   private final Cache<String, KeyState> states;
   private final Map<Tier, KeyState> overflow = new HashMap<>();
   private final Buckets global; // null when no global limit; guarded by itself
+  private long globalBookings; // guarded by global
   private final Buckets newKeys; // null when unlimited; guarded by itself
   private final DeferredLedger ledger;
+  private final DueFloors floors;
   // Due times are monotonic nanos; they are labelled in epoch millis through one fixed anchor, so
   // that a key's releaseAt values keep the order of its due times (reading both clocks per event
   // would let their jitter reorder them).
@@ -42,15 +52,17 @@ public final class Governor {
     long now = clock.nanoTime();
     this.anchorNanos = now;
     this.anchorMillis = clock.currentTimeMillis();
+    this.floors = new DueFloors(config.maxDeferred);
     this.states =
         Caffeine.newBuilder()
             .maximumSize(config.maxKeys)
             .expireAfterAccess(config.effectiveIdleNanos(), TimeUnit.NANOSECONDS)
             .ticker(clock::nanoTime)
             .executor(Runnable::run)
+            .<String, KeyState>removalListener((k, s, cause) -> evicted(k, s, cause))
             .build();
     for (Tier t : config.tiers.values()) {
-      overflow.put(t, new KeyState(OVERFLOW_KEY, t, now));
+      overflow.put(t, new KeyState(OVERFLOW_KEY, t, now, Long.MIN_VALUE));
     }
     this.global = config.global.isEmpty() ? null : new Buckets(config.global, now);
     this.newKeys = config.newKeyLimit.isEmpty() ? null : new Buckets(config.newKeyLimit, now);
@@ -61,40 +73,57 @@ public final class Governor {
     return config;
   }
 
+  /** Decides one event; the decision cannot be {@linkplain #cancel cancelled} exactly. */
+  public Decision decide(String key, String tierName, boolean lowPriority) {
+    return decide(key, tierName, lowPriority, false);
+  }
+
   /**
    * Decides one event.
+   *
+   * <p>The key's limits and the global limit must all allow the event at its admission time {@code
+   * at}: now if they all allow it now (processed), else the earliest time they all do, if within
+   * {@code maxDelay} and deferred room is left (batched). The key's cells are booked at {@code at}.
+   * The global cells are booked at the earliest time they allow, {@code c <= at}: the global limit
+   * thus bounds how fast events are admitted, exactly, and how fast they come due within a slack
+   * of {@code maxDelay} (an event booked at {@code c} comes due by {@code c + maxDelay}).
    *
    * @param key the event's limit key (never null; callers substitute their default key)
    * @param tierName the tier named by the event, or null for the default tier; unknown names fall
    *     back to the default tier
    * @param lowPriority whether the event may be shed first when the deferred room fills up
+   * @param cancellable whether to remember enough for {@link #cancel} to undo it exactly (costs
+   *     two small arrays per granted decision)
    */
-  public Decision decide(String key, String tierName, boolean lowPriority) {
-    Tier tier = tierName == null ? config.defaultTier : config.tiers.getOrDefault(tierName, config.defaultTier);
+  public Decision decide(String key, String tierName, boolean lowPriority, boolean cancellable) {
+    Tier tier =
+        tierName == null ? config.defaultTier : config.tiers.getOrDefault(tierName, config.defaultTier);
     long now = clock.nanoTime();
-    KeyState s = stateFor(key, tier, now);
+    String mapKey = tier == config.defaultTier ? key : tier.name() + '\u0000' + key;
+    KeyState s = stateFor(mapKey, key, tier, now);
     synchronized (s) {
       s.releaseDue(now);
       // A key's events never overtake its deferred ones.
       long keyAt = Math.max(s.buckets.allowAt(), s.lastDue());
+      Decision d;
       if (global == null) {
-        return decide(s, keyAt, Long.MIN_VALUE, now, lowPriority);
+        d = decide(s, keyAt, Long.MIN_VALUE, now, lowPriority, cancellable);
+      } else {
+        synchronized (global) {
+          d = decide(s, keyAt, global.allowAt(), now, lowPriority, cancellable);
+        }
       }
-      synchronized (global) {
-        return decide(s, keyAt, global.allowAt(), now, lowPriority);
+      if (s.key == OVERFLOW_KEY && d.disposition() == Disposition.BATCHED) {
+        floors.record(mapKey, d.atNanos(), now);
       }
+      return d;
     }
   }
 
-  private Decision decide(KeyState s, long keyAt, long globalAt, long now, boolean lowPriority) {
-    long at = Math.max(now, Math.max(keyAt, globalAt));
-    if (at == now) {
-      s.buckets.consume(now);
-      if (global != null) {
-        global.consume(now);
-      }
-      return Decision.processed(s, now, global != null);
-    }
+  private Decision decide(
+      KeyState s, long keyAt, long globalAt, long now, boolean lowPriority, boolean cancellable) {
+    long charge = Math.max(now, globalAt); // when the global cells are booked
+    long at = Math.max(charge, keyAt);
     long wait = at - now;
     if (wait > config.maxDelayNanos) {
       ThrottleReason why =
@@ -102,24 +131,42 @@ public final class Governor {
               : s.key == OVERFLOW_KEY ? ThrottleReason.OVERFLOW : ThrottleReason.RATE;
       return Decision.throttled(s, why, wait);
     }
-    if (lowPriority && ledger.fill(now) >= config.shedThreshold) {
-      return Decision.throttled(s, ThrottleReason.SEVERITY, wait);
+    if (wait > 0) {
+      if (lowPriority && ledger.fill(now) >= config.shedThreshold) {
+        return Decision.throttled(s, ThrottleReason.SEVERITY, wait);
+      }
+      if (s.pendingCount() >= config.maxDeferredPerKey || !ledger.tryAdd(at, now)) {
+        return Decision.throttled(s, ThrottleReason.DEFER_FULL, wait);
+      }
+      s.addPending(at);
     }
-    if (s.pendingCount() >= config.maxDeferredPerKey || !ledger.tryAdd(at, now)) {
-      return Decision.throttled(s, ThrottleReason.DEFER_FULL, wait);
-    }
+    Decision.Booking before =
+        cancellable
+            ? new Decision.Booking(
+                s.buckets.snapshot(), s.bookings + 1,
+                global == null ? null : global.snapshot(), globalBookings + 1)
+            : null;
     s.buckets.consume(at);
+    s.bookings++;
     if (global != null) {
-      global.consume(at);
+      global.consume(charge);
+      globalBookings++;
     }
-    s.addPending(at);
-    long releaseAtMillis = anchorMillis + ceilDiv(at - anchorNanos, 1_000_000L);
-    return Decision.batched(s, at, releaseAtMillis, global != null);
+    Decision d =
+        wait == 0
+            ? Decision.processed(s, now, global != null)
+            : Decision.batched(s, at, anchorMillis + ceilDiv(at - anchorNanos, 1_000_000L),
+                global != null);
+    d.booking = before;
+    d.globalChargeNanos = charge;
+    return d;
   }
 
   /**
-   * Gives back what a granted decision booked, newest first, as when the batch it belonged to was
-   * pushed back to the sender. Cancelling a throttled decision does nothing.
+   * Gives back what a granted decision booked, as when the batch it belonged to was pushed back to
+   * the sender; cancel a batch's decisions newest first. A cancellable decision with nothing booked
+   * on its cells since is undone exactly; otherwise one event's worth is refunded. Cancelling a
+   * throttled decision does nothing.
    */
   public void cancel(Decision d) {
     KeyState s = d.state;
@@ -127,22 +174,32 @@ public final class Governor {
       return;
     }
     long now = clock.nanoTime();
+    Decision.Booking b = d.booking;
     synchronized (s) {
-      s.buckets.refund();
+      if (b != null && s.bookings == b.keyStamp()) {
+        s.buckets.restore(b.keyBefore());
+      } else {
+        s.buckets.refund();
+      }
+      s.bookings--;
       if (d.chargedGlobal) {
         synchronized (global) {
-          global.refund();
+          if (b != null && globalBookings == b.globalStamp()) {
+            global.restore(b.globalBefore());
+          } else {
+            global.refund();
+          }
+          globalBookings--;
         }
       }
-      if (d.disposition() == io.sluice.core.Disposition.BATCHED) {
+      if (d.disposition() == Disposition.BATCHED) {
         s.removeLastPending(d.atNanos());
         ledger.remove(d.atNanos(), now);
       }
     }
   }
 
-  private KeyState stateFor(String key, Tier tier, long now) {
-    String mapKey = tier == config.defaultTier ? key : tier.name() + '\u0000' + key;
+  private KeyState stateFor(String mapKey, String key, Tier tier, long now) {
     KeyState s = states.getIfPresent(mapKey);
     if (s != null) {
       return s;
@@ -154,7 +211,28 @@ public final class Governor {
         }
       }
     }
-    return states.get(mapKey, k -> new KeyState(key, tier, now));
+    return states.get(mapKey, k -> new KeyState(key, tier, now, floors.floorFor(k, now)));
+  }
+
+  /** A state pushed out of the cache may still have deferred events: its key must queue behind. */
+  private void evicted(String mapKey, KeyState s, RemovalCause cause) {
+    if (s == null || !cause.wasEvicted()) {
+      return;
+    }
+    long now = clock.nanoTime();
+    long due;
+    synchronized (s) {
+      s.releaseDue(now);
+      due = s.pendingCount() == 0 ? Long.MIN_VALUE : s.lastDue();
+    }
+    if (due > now) {
+      floors.record(mapKey, due, now);
+    }
+  }
+
+  /** Whether {@code key} of the default tier has a state of its own (for tests). */
+  boolean hasOwnState(String key) {
+    return states.getIfPresent(key) != null;
   }
 
   /** Keys with state of their own (approximate, as Caffeine's size is). */

@@ -52,6 +52,9 @@ public final class GovernorConfig {
     if (d.isNegative()) {
       throw new IllegalArgumentException(key + " must not be negative, got " + d);
     }
+    if (d.compareTo(Duration.ofDays(365)) > 0) {
+      throw new IllegalArgumentException(key + " must be at most 365d, got " + d);
+    }
     return d;
   }
 

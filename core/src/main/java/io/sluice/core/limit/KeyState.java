@@ -13,15 +13,23 @@ final class KeyState {
   final String key;
   final Tier tier;
   final Buckets buckets;
+  /**
+   * Due time of events of this key still deferred elsewhere when this state was created (in the
+   * shared overflow state, or in an evicted state of the same key): its events queue behind them.
+   */
+  private final long inheritedDue;
+  /** Bookings so far; lets a cancel tell whether anything was booked after the one it undoes. */
+  long bookings;
 
   private long[] pending; // ring of due times, oldest at head; null when nothing is deferred
   private int head;
   private int size;
 
-  KeyState(String key, Tier tier, long nowNanos) {
+  KeyState(String key, Tier tier, long nowNanos, long inheritedDue) {
     this.key = key;
     this.tier = tier;
     this.buckets = new Buckets(tier.limits(), nowNanos);
+    this.inheritedDue = inheritedDue;
   }
 
   /** Forgets deferred events that have come due. */
@@ -40,9 +48,9 @@ final class KeyState {
     return size;
   }
 
-  /** Due time of the latest deferred event, or {@code Long.MIN_VALUE} if none is pending. */
+  /** Due time of the latest deferred event of this key, or {@code Long.MIN_VALUE} if none. */
   long lastDue() {
-    return size == 0 ? Long.MIN_VALUE : pending[(head + size - 1) % pending.length];
+    return size == 0 ? inheritedDue : pending[(head + size - 1) % pending.length];
   }
 
   void addPending(long dueNanos) {

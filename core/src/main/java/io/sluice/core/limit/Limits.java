@@ -27,7 +27,7 @@ public final class Limits {
       throw new IllegalArgumentException("no limit given; expected " + FORM);
     }
     List<Rate> rates = new ArrayList<>();
-    for (String part : text.split(",")) {
+    for (String part : text.split(",", -1)) {
       Matcher m = ONE.matcher(part);
       if (!m.matches()) {
         throw new IllegalArgumentException(

@@ -96,10 +96,12 @@ public final class Rate {
 
   /**
    * How long an untouched cell takes to become indistinguishable from a fresh one: the longest a
-   * key's state must be kept so that forgetting it resets nothing.
+   * key's state must be kept so that forgetting it resets nothing. A cell's TAT runs at most
+   * {@code tau + T = (tauQ + q) + (tauR + r) / count} ahead of its last admission, and the two
+   * fractions can add up to almost 2 ns, so whole nanos {@code tauQ + q + 2} always cover it.
    */
   long memoryNanos() {
-    return tauQ + q + 1;
+    return tauQ + q + 2;
   }
 
   @Override
