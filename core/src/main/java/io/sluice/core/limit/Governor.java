@@ -31,6 +31,9 @@ public final class Governor {
   /** The {@code sluice.limitKey} of events decided by the shared state of not-yet-known keys. */
   public static final String OVERFLOW_KEY = "~overflow";
 
+  /** How stale the cache's view of time may be (see {@link #tickerNanos}). */
+  private static final long TICK_NANOS = 1_000_000L;
+
   private final GovernorConfig config;
   private final Clock clock;
   private final Cache<String, KeyState> states;
@@ -40,6 +43,13 @@ public final class Governor {
   private final Buckets newKeys; // null when unlimited; guarded by itself
   private final DeferredLedger ledger;
   private final DueFloors floors;
+  /**
+   * The cache's view of time: the clock as last read by a decision, refreshed at most once a
+   * millisecond. Caffeine reads its ticker on every hit to check expiry, and a second clock read
+   * would be a third of a decision's cost; idle expiry (minutes) needs no finer grain.
+   */
+  private volatile long tickerNanos;
+  private final long tickNanos;
   // Due times are monotonic nanos; they are labelled in epoch millis through one fixed anchor, so
   // that a key's releaseAt values keep the order of its due times (reading both clocks per event
   // would let their jitter reorder them).
@@ -47,17 +57,25 @@ public final class Governor {
   private final long anchorMillis;
 
   public Governor(GovernorConfig config, Clock clock) {
+    this(config, clock, TICK_NANOS);
+  }
+
+  /** With {@code tickNanos} 0 the cache sees the exact time of every decision (for tests). */
+  Governor(GovernorConfig config, Clock clock, long tickNanos) {
+    this.tickNanos = tickNanos;
     this.config = config;
     this.clock = clock;
     long now = clock.nanoTime();
+    this.tickerNanos = now;
     this.anchorNanos = now;
     this.anchorMillis = clock.currentTimeMillis();
     this.floors = new DueFloors(config.maxDeferred);
     this.states =
         Caffeine.newBuilder()
             .maximumSize(config.maxKeys)
-            .expireAfterAccess(config.effectiveIdleNanos(), TimeUnit.NANOSECONDS)
-            .ticker(clock::nanoTime)
+            // One tick longer, so that the stale view never forgets a key early.
+            .expireAfterAccess(config.effectiveIdleNanos() + tickNanos, TimeUnit.NANOSECONDS)
+            .ticker(() -> tickerNanos)
             .executor(Runnable::run)
             .<String, KeyState>removalListener((k, s, cause) -> evicted(k, s, cause))
             .build();
@@ -99,6 +117,9 @@ public final class Governor {
     Tier tier =
         tierName == null ? config.defaultTier : config.tiers.getOrDefault(tierName, config.defaultTier);
     long now = clock.nanoTime();
+    if (now - tickerNanos >= tickNanos) {
+      tickerNanos = now; // written at most once a millisecond, so the field stays shared-clean
+    }
     String mapKey = tier == config.defaultTier ? key : tier.name() + '\u0000' + key;
     KeyState s = stateFor(mapKey, key, tier, now);
     synchronized (s) {
@@ -252,6 +273,7 @@ public final class Governor {
 
   /** Runs pending cache maintenance (expiry, eviction) now rather than on a later access. */
   public void cleanUp() {
+    tickerNanos = clock.nanoTime(); // no decision may have refreshed it lately
     states.cleanUp();
   }
 

@@ -19,7 +19,7 @@ class GovernorExamplesTest {
   private final ManualClock clock = new ManualClock(0, EPOCH_MS);
 
   private Governor governor(GovernorConfig.Builder b) {
-    return new Governor(b.build(), clock);
+    return new Governor(b.build(), clock, 0); // exact expiry
   }
 
   @Test
@@ -108,7 +108,7 @@ class GovernorExamplesTest {
         .newKeyLimit(List.of());
     Governor forgetful = governor(cfg.idleTimeout(Duration.ZERO));
     ManualClock otherClock = new ManualClock(0, EPOCH_MS);
-    Governor keeping = new Governor(cfg.idleTimeout(Duration.ofDays(1)).build(), otherClock);
+    Governor keeping = new Governor(cfg.idleTimeout(Duration.ofDays(1)).build(), otherClock, 0);
     long idle = forgetful.config().effectiveIdleNanos();
 
     for (Governor g : List.of(forgetful, keeping)) {
@@ -124,6 +124,24 @@ class GovernorExamplesTest {
           GovernorSim.describe(forgetful.decide("k", null, false)), "event " + i);
     }
     assertTrue(idle >= 285_714_286L, "must cover burst * T = 285714285.71 ns, is " + idle);
+  }
+
+  /** The production cache sees time up to a millisecond late: it may forget later, never earlier. */
+  @Test
+  void withTheCoarseCacheClockIdleKeysAreForgottenNoEarlierAndAtMostTwoMillisecondsLater() {
+    Governor g = new Governor(GovernorConfig.builder()
+        .tier("default", List.of(Rate.of(10, "s")))
+        .idleTimeout(Duration.ofSeconds(30))
+        .newKeyLimit(List.of()).build(), clock);
+    long idle = g.config().effectiveIdleNanos();
+    clock.advanceNanos(999_999); // the cache's view of time now lags by almost a millisecond
+    g.decide("k", null, false);
+    clock.advanceNanos(idle);
+    g.cleanUp();
+    assertEquals(1, g.keyCount(), "forgotten before effectiveIdleNanos");
+    clock.advanceNanos(2_000_000);
+    g.cleanUp();
+    assertEquals(0, g.keyCount(), "kept more than 2 ms beyond effectiveIdleNanos");
   }
 
   @Test

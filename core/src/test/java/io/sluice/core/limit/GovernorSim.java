@@ -217,7 +217,7 @@ final class GovernorSim {
 
     Run(GovernorConfig cfg) {
       this.cfg = cfg;
-      this.gov = new Governor(cfg, clock);
+      this.gov = new Governor(cfg, clock, 0); // the cache sees exact time: expiry is exact
     }
 
     Rec decide(String key, String tierName, boolean low) {
