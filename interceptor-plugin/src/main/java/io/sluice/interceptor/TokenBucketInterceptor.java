@@ -1,5 +1,6 @@
 package io.sluice.interceptor;
 
+import io.sluice.core.Disposition;
 import io.sluice.core.EventIds;
 import io.sluice.core.Headers;
 import io.sluice.core.RetryLaterException;
@@ -104,13 +105,9 @@ public final class TokenBucketInterceptor implements Interceptor {
     for (int i = batch.granted.size() - 1; i >= 0; i--) {
       governor.cancel(batch.granted.get(i));
     }
-    batch.recordOffender(trigger.limitKey());
-    // Only the trigger is counted as throttled: the rest of the batch was pushed back, not refused.
-    java.util.Arrays.fill(batch.throttledBy, 0);
-    batch.nProcessed = 0;
-    batch.nBatched = 0;
-    finish(batch);
+    // The batch goes back to the sender whole: only its trigger counts as throttled.
     counter.rejected(trigger.reason(), batchSize);
+    logTopOffenders(offenders.record(trigger.limitKey(), 1, clock.nanoTime()));
     long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(trigger.retryAfterNanos() + 999_999));
     return new RetryLaterException(
         "throttled: key '" + trigger.limitKey() + "' (" + trigger.reason().label()
@@ -121,21 +118,23 @@ public final class TokenBucketInterceptor implements Interceptor {
   private void finish(Batch batch) {
     counter.add(batch.nProcessed, batch.nBatched, batch.throttledBy, batch.nDropped);
     long now = clock.nanoTime();
-    List<TopOffenders.Offender> finished = null;
-    if (batch.offenders != null) {
-      for (Map.Entry<String, long[]> e : batch.offenders.entrySet()) {
-        List<TopOffenders.Offender> f = offenders.record(e.getKey(), e.getValue()[0], now);
-        finished = f != null ? f : finished;
-      }
-    } else {
-      finished = offenders.rotateIfDue(now);
+    if (batch.offenders == null) {
+      logTopOffenders(offenders.rotateIfDue(now));
+      return;
     }
-    if (finished != null && !finished.isEmpty()) {
+    for (Map.Entry<String, long[]> e : batch.offenders.entrySet()) {
+      logTopOffenders(offenders.record(e.getKey(), e.getValue()[0], now));
+    }
+  }
+
+  /** Logs the top offenders of a window that has just ended, if any. */
+  private void logTopOffenders(List<TopOffenders.Offender> finishedWindow) {
+    if (finishedWindow != null && !finishedWindow.isEmpty()) {
       LOG.warn(
           "TokenBucketInterceptor '{}': most throttled keys over the last {}: {}",
           settings.metricsName,
           settings.topOffendersInterval,
-          TokenBucketCounter.format(finished));
+          TokenBucketCounter.format(finishedWindow));
     }
   }
 
@@ -170,7 +169,7 @@ public final class TokenBucketInterceptor implements Interceptor {
         granted.add(d); // kept only when a later event may have to cancel it
       }
       out.add(e);
-      if (d.disposition() == io.sluice.core.Disposition.PROCESSED) {
+      if (d.disposition() == Disposition.PROCESSED) {
         nProcessed++;
       } else {
         nBatched++;
@@ -179,19 +178,15 @@ public final class TokenBucketInterceptor implements Interceptor {
 
     void throttled(Decision d, Event e, boolean keep) {
       throttledBy[d.reason().ordinal()]++;
-      recordOffender(d.limitKey());
+      if (offenders == null) {
+        offenders = new HashMap<>();
+      }
+      offenders.computeIfAbsent(d.limitKey(), k -> new long[1])[0]++;
       if (keep) {
         out.add(e);
       } else {
         nDropped++;
       }
-    }
-
-    void recordOffender(String key) {
-      if (offenders == null) {
-        offenders = new HashMap<>();
-      }
-      offenders.computeIfAbsent(key, k -> new long[1])[0]++;
     }
   }
 

@@ -30,7 +30,7 @@ public final class TopOffenders {
   private final int topN;
   private final long windowNanos;
   private ItemsSketch<String> current;
-  private long windowStart;
+  private volatile long windowStart; // volatile: rotateIfDue checks it without the lock
   private List<Offender> previous = List.of();
 
   public TopOffenders(int topN, long windowNanos, long nowNanos) {
@@ -48,13 +48,22 @@ public final class TopOffenders {
    * @return the top offenders of the window that just ended, if this call ended one; else null
    */
   public synchronized List<Offender> record(String key, long n, long nowNanos) {
-    List<Offender> finished = rotateIfDue(nowNanos);
+    List<Offender> finished = rotate(nowNanos);
     current.update(key, n);
     return finished;
   }
 
   /** Ends the window if it is due, as {@link #record} does, without counting anything. */
-  public synchronized List<Offender> rotateIfDue(long nowNanos) {
+  public List<Offender> rotateIfDue(long nowNanos) {
+    if (nowNanos - windowStart < windowNanos) {
+      return null; // the common case, decided without taking the lock
+    }
+    synchronized (this) {
+      return rotate(nowNanos);
+    }
+  }
+
+  private List<Offender> rotate(long nowNanos) {
     if (nowNanos - windowStart < windowNanos) {
       return null;
     }
