@@ -1,0 +1,295 @@
+package io.sluice.channel;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.sluice.core.Disposition;
+import io.sluice.core.Headers;
+import io.sluice.core.config.ConfigValues;
+import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.time.Clock;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flume.ChannelException;
+import org.apache.flume.ChannelFullException;
+import org.apache.flume.Context;
+import org.apache.flume.Event;
+import org.apache.flume.channel.BasicChannelSemantics;
+import org.apache.flume.channel.BasicTransactionSemantics;
+import org.apache.flume.conf.TransactionCapacitySupported;
+import org.apache.flume.instrumentation.ChannelCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded in-memory channel on an LMAX Disruptor ring, with a deferred lane that holds {@code
+ * batched} events until their {@code sluice.releaseAt}. Flume's transaction semantics: puts are
+ * staged per transaction and published at commit, taken events go back to the head in their
+ * order on rollback, a commit that finds no room within {@code keep-alive} seconds fails with
+ * {@link ChannelFullException}.
+ *
+ * <p>Like MemoryChannel, nothing in it survives a crash. With {@code checkpointDir} set, the events
+ * held when the channel stops are written to disk and delivered after the next start, once.
+ */
+public class DisruptorChannel extends BasicChannelSemantics implements TransactionCapacitySupported {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DisruptorChannel.class);
+
+  private EventStore<Event> store; // created by the first configure(); the ring is never resized
+  private volatile int transactionCapacity;
+  private volatile long keepAliveNanos;
+  private Path checkpointDir;
+  private Clock clock = Clock.SYSTEM;
+
+  private ChannelCounter counter;
+  private String prefix;
+  private Meter putMeter;
+  private Meter takeMeter;
+  private Histogram deferredLag;
+
+  /** For tests: the clock that decides when deferred events are due. */
+  void setClock(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void configure(Context ctx) {
+    super.configure(ctx);
+    long capacity = ConfigValues.atLeast("capacity", ctx.getString("capacity", "65536"), 1);
+    long txCapacity = ConfigValues.atLeast(
+        "transactionCapacity", ctx.getString("transactionCapacity", "1000"), 1);
+    long keepAlive = ConfigValues.atLeast("keep-alive", ctx.getString("keep-alive", "3"), 0);
+    String checkpoint = ctx.getString("checkpointDir");
+    long maxLag = ConfigValues.duration(
+        "deferred.maxLag", ctx.getString("deferred.maxLag", "100ms")).toMillis();
+
+    int ringSize = ringSizeFor(capacity);
+    if (store == null) {
+      if (ringSize != capacity) {
+        LOG.info("Channel {}: capacity {} rounded up to {} (the ring's size is a power of two)",
+            getName(), capacity, ringSize);
+      }
+      long deferredCapacity = ConfigValues.atLeast(
+          "deferred.capacity", ctx.getString("deferred.capacity", Long.toString(ringSize)), 0);
+      store = new EventStore<>(ringSize, deferredCapacity, maxLag, clock);
+    } else {
+      // Flume reconfigures a running channel in place: apply what can change, refuse the rest.
+      if (ringSize != store.ringSize()) {
+        LOG.warn("Channel {}: capacity stays {}: a running ring cannot be resized"
+            + " (restart the agent to use {})", getName(), store.ringSize(), capacity);
+      }
+      store.setDeferredCapacity(ConfigValues.atLeast("deferred.capacity",
+          ctx.getString("deferred.capacity", Long.toString(store.ringSize())), 0));
+      store.setMaxLagMillis(maxLag);
+    }
+    if (txCapacity > store.ringSize()) {
+      throw ConfigValues.invalid("transactionCapacity", Long.toString(txCapacity),
+          "at most the capacity (" + store.ringSize() + ")");
+    }
+    transactionCapacity = (int) txCapacity;
+    keepAliveNanos = TimeUnit.SECONDS.toNanos(keepAlive);
+    Path dir = checkpoint == null || checkpoint.isBlank() ? null : Paths.get(checkpoint.trim());
+    if (checkpointDir != null && !checkpointDir.equals(dir)) {
+      LOG.warn("Channel {}: checkpointDir changed from {} to {}", getName(), checkpointDir, dir);
+    }
+    checkpointDir = dir;
+    if (counter == null) {
+      counter = new ChannelCounter(getName());
+    }
+  }
+
+  static int ringSizeFor(long capacity) {
+    if (capacity > (1 << 30)) {
+      throw ConfigValues.invalid("capacity", Long.toString(capacity), "at most 1073741824");
+    }
+    return Math.max(1, Integer.highestOneBit((int) capacity - 1) << 1);
+  }
+
+  @Override
+  public synchronized void start() {
+    restoreCheckpoint();
+    counter.setChannelCapacity(store.ringSize() + store.deferredCapacity());
+    counter.start();
+    counter.setChannelSize(store.used());
+    registerMetrics();
+    super.start();
+  }
+
+  @Override
+  public synchronized void stop() {
+    List<Taken<Event>> held = store.snapshot();
+    if (checkpointDir != null) {
+      Checkpoint cp = new Checkpoint(checkpointDir, getName());
+      try {
+        cp.write(held);
+        LOG.info("Channel {}: {} events held at stop written to {}", getName(), held.size(), cp.file());
+      } catch (IOException e) {
+        LOG.error("Channel {}: could not write the {} events held at stop to {}; they are lost"
+            + " if the agent exits", getName(), held.size(), cp.file(), e);
+      }
+    } else if (!held.isEmpty()) {
+      LOG.warn("Channel {}: stopping with {} events in memory ({} deferred); they are lost if the"
+              + " agent exits (set checkpointDir to keep them)", getName(), held.size(),
+          held.stream().filter(Taken::deferred).count());
+    }
+    counter.setChannelSize(store.used());
+    counter.stop();
+    SluiceMetrics.removeAll(prefix);
+    super.stop();
+  }
+
+  /**
+   * Loads the events a previous process left in the checkpoint, once: a fresh channel takes them
+   * in; a channel restarted in the same process (Flume's reload) still holds them in memory, so
+   * the file is only removed.
+   */
+  private void restoreCheckpoint() {
+    if (checkpointDir == null) {
+      return;
+    }
+    Checkpoint cp = new Checkpoint(checkpointDir, getName());
+    if (!cp.exists()) {
+      return;
+    }
+    try {
+      if (store.used() == 0) {
+        List<Taken<Event>> events = cp.read();
+        store.restore(events);
+        LOG.info("Channel {}: restored {} events from {}", getName(), events.size(), cp.file());
+      }
+      cp.delete();
+    } catch (IOException e) {
+      throw new ChannelException("Channel " + getName() + ": cannot restore " + cp.file(), e);
+    }
+  }
+
+  private void registerMetrics() {
+    prefix = "channel." + getName();
+    SluiceMetrics.removeAll(prefix);
+    MetricRegistry r = SluiceMetrics.registry();
+    putMeter = r.meter(prefix + ".put");
+    takeMeter = r.meter(prefix + ".take");
+    deferredLag = r.histogram(prefix + ".deferred.lag");
+    r.register(prefix + ".fill", (Gauge<Double>) counter::getChannelFillPercentage);
+    r.register(prefix + ".express.depth", (Gauge<Long>) store::expressDepth);
+    r.register(prefix + ".deferred.depth", (Gauge<Long>) store::deferredDepth);
+    r.register(prefix + ".deferred.overdue", (Gauge<Long>) store::deferredLagMillis);
+  }
+
+  @Override
+  public long getTransactionCapacity() {
+    return transactionCapacity;
+  }
+
+  @Override
+  protected BasicTransactionSemantics createTransaction() {
+    return new DisruptorTransaction();
+  }
+
+  /** One thread's transaction: puts staged until commit, takes remembered until commit. */
+  private final class DisruptorTransaction extends BasicTransactionSemantics {
+    private final List<Event> putNow = new ArrayList<>();
+    private final List<Taken<Event>> putLater = new ArrayList<>();
+    private final List<Taken<Event>> taken = new ArrayList<>();
+    private final int capacity = transactionCapacity;
+
+    @Override
+    protected void doPut(Event event) {
+      counter.incrementEventPutAttemptCount();
+      if (putNow.size() + putLater.size() >= capacity) {
+        throw new ChannelException("Put queue for DisruptorChannel " + getName()
+            + " transaction is full (transactionCapacity " + capacity + ")");
+      }
+      long releaseAt = releaseAtOf(event);
+      if (releaseAt == Long.MIN_VALUE) {
+        putNow.add(event);
+      } else {
+        putLater.add(new Taken<>(event, true, releaseAt, 0));
+      }
+    }
+
+    @Override
+    protected Event doTake() throws InterruptedException {
+      counter.incrementEventTakeAttemptCount();
+      if (taken.size() >= capacity) {
+        throw new ChannelException("Take list for DisruptorChannel " + getName()
+            + " transaction is full (transactionCapacity " + capacity + ")");
+      }
+      // Only a transaction's first take waits for events: a sink filling a batch then commits
+      // what it has at once instead of waiting keep-alive for each missing event.
+      Taken<Event> t = store.take(taken.isEmpty() ? keepAliveNanos : 0);
+      if (t == null) {
+        return null;
+      }
+      taken.add(t);
+      return t.event();
+    }
+
+    @Override
+    protected void doCommit() throws InterruptedException {
+      int puts = putNow.size() + putLater.size();
+      if (puts > 0) {
+        try {
+          store.put(putNow, putLater, keepAliveNanos);
+        } catch (EventStore.FullException e) {
+          throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
+              + " after waiting " + TimeUnit.NANOSECONDS.toSeconds(keepAliveNanos)
+              + " s (keep-alive); the sink is not keeping up");
+        }
+        counter.addToEventPutSuccessCount(puts);
+        putMeter.mark(puts);
+      }
+      if (!taken.isEmpty()) {
+        store.commit(taken);
+        counter.addToEventTakeSuccessCount(taken.size());
+        takeMeter.mark(taken.size());
+        long now = clock.currentTimeMillis();
+        for (Taken<Event> t : taken) {
+          if (t.deferred()) {
+            deferredLag.update(Math.max(0, now - t.releaseAtMillis()));
+          }
+        }
+      }
+      counter.setChannelSize(store.used());
+      clear();
+    }
+
+    @Override
+    protected void doRollback() {
+      store.rollback(taken);
+      counter.setChannelSize(store.used());
+      clear();
+    }
+
+    private void clear() {
+      putNow.clear();
+      putLater.clear();
+      taken.clear();
+    }
+  }
+
+  /**
+   * The due time of a {@code batched} event, or {@code Long.MIN_VALUE} for an event that goes to
+   * the express lane: any other disposition, none at all, or a missing or malformed due time.
+   */
+  static long releaseAtOf(Event event) {
+    java.util.Map<String, String> h = event.getHeaders();
+    if (!Disposition.BATCHED.value().equals(h.get(Headers.DISPOSITION))) {
+      return Long.MIN_VALUE;
+    }
+    String at = h.get(Headers.RELEASE_AT);
+    if (at == null) {
+      return Long.MIN_VALUE;
+    }
+    try {
+      return Long.parseLong(at);
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+}

@@ -1,0 +1,282 @@
+package io.sluice.channel;
+
+import io.sluice.core.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The channel's storage, free of Flume: an express lane (a Disruptor ring) for events to deliver
+ * now, a deferred lane (a heap ordered by due time) for events to hold until their {@code
+ * releaseAt}, and a redelivery queue for taken events whose transaction rolled back.
+ *
+ * <p>Room is accounted per lane as MemoryChannel accounts it: an event holds its room from the
+ * put's commit until its take commits, so a rolled-back take always has room to go back, at the
+ * head, in its order. Takes serve, in this order: rolled-back events; a due deferred event late by
+ * more than {@code maxLagMillis} (so a steady express stream cannot starve the deferred lane);
+ * express events; due deferred events. A take on an empty store waits, up to its timeout, for a
+ * put or for the next deferred event to come due.
+ */
+final class EventStore<E> {
+
+  /** Thrown when a lane has no room for a transaction's events within the timeout. */
+  static final class FullException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    FullException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final Clock clock;
+  private final ExpressRing<E> express;
+  private final Space expressSpace;
+  private final Space deferredSpace;
+  private volatile long maxLagMillis;
+
+  private final ReentrantLock takeLock = new ReentrantLock();
+  private final Condition available = takeLock.newCondition();
+  private volatile int takersWaiting; // written under takeLock
+  private final ArrayDeque<Taken<E>> redelivery = new ArrayDeque<>(); // under takeLock
+  private final PriorityQueue<Taken<E>> deferred = // under takeLock
+      new PriorityQueue<>(
+          Comparator.<Taken<E>>comparingLong(Taken::releaseAtMillis).thenComparingLong(Taken::seq));
+  private final AtomicLong deferredSeq = new AtomicLong();
+
+  EventStore(int ringSize, long deferredCapacity, long maxLagMillis, Clock clock) {
+    this.clock = clock;
+    this.express = new ExpressRing<>(ringSize);
+    this.expressSpace = new Space(express.bufferSize());
+    this.deferredSpace = new Space(deferredCapacity);
+    this.maxLagMillis = maxLagMillis;
+  }
+
+  /**
+   * Stores a committed transaction's events: {@code now} to the express lane, {@code later} (each
+   * with its due time) to the deferred lane, waiting up to {@code timeoutNanos} for room in each.
+   * All or nothing.
+   */
+  void put(List<E> now, List<Taken<E>> later, long timeoutNanos)
+      throws FullException, InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    if (!now.isEmpty() && !expressSpace.tryReserve(now.size(), timeoutNanos)) {
+      throw new FullException("no room for " + now.size() + " events in the express lane ("
+          + expressSpace.capacity() + ")");
+    }
+    if (!later.isEmpty()
+        && !deferredSpace.tryReserve(later.size(), Math.max(0, deadline - System.nanoTime()))) {
+      expressSpace.release(now.size());
+      throw new FullException("no room for " + later.size() + " events in the deferred lane ("
+          + deferredSpace.capacity() + ")");
+    }
+    express.publish(now);
+    if (!later.isEmpty()) {
+      takeLock.lock();
+      try {
+        for (Taken<E> t : later) {
+          deferred.add(new Taken<>(t.event(), true, t.releaseAtMillis(), deferredSeq.incrementAndGet()));
+        }
+        available.signalAll();
+      } finally {
+        takeLock.unlock();
+      }
+    } else {
+      wakeTakers();
+    }
+  }
+
+  /** Takes the next event to deliver, waiting up to {@code waitNanos}; null if none came. */
+  Taken<E> take(long waitNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + waitNanos;
+    takeLock.lock();
+    try {
+      while (true) {
+        Taken<E> t = poll(clock.currentTimeMillis());
+        if (t != null) {
+          return t;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        Taken<E> next = deferred.peek();
+        if (next != null) {
+          long untilDue = next.releaseAtMillis() - clock.currentTimeMillis();
+          left = Math.min(left, TimeUnit.MILLISECONDS.toNanos(Math.max(1, untilDue)));
+        }
+        // Announce the wait, then look once more: a producer either sees the announcement and
+        // signals, or published before it, and then this second look finds its events.
+        takersWaiting++;
+        try {
+          t = poll(clock.currentTimeMillis());
+          if (t != null) {
+            return t;
+          }
+          available.awaitNanos(left);
+        } finally {
+          takersWaiting--;
+        }
+      }
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  private Taken<E> poll(long nowMillis) {
+    Taken<E> t = redelivery.pollFirst();
+    if (t != null) {
+      return t;
+    }
+    Taken<E> due = deferred.peek();
+    boolean isDue = due != null && due.releaseAtMillis() <= nowMillis;
+    if (isDue && nowMillis - due.releaseAtMillis() > maxLagMillis) {
+      return deferred.poll(); // late: goes before express events
+    }
+    E e = express.poll();
+    if (e != null) {
+      return Taken.express(e);
+    }
+    return isDue ? deferred.poll() : null;
+  }
+
+  /** The takes committed: their room is free again. */
+  void commit(List<Taken<E>> taken) {
+    int nDeferred = 0;
+    for (Taken<E> t : taken) {
+      if (t.deferred()) {
+        nDeferred++;
+      }
+    }
+    expressSpace.release(taken.size() - nDeferred);
+    deferredSpace.release(nDeferred);
+  }
+
+  /** The takes rolled back: the events go back to the head, in the order they were taken. */
+  void rollback(List<Taken<E>> taken) {
+    if (taken.isEmpty()) {
+      return;
+    }
+    takeLock.lock();
+    try {
+      for (int i = taken.size() - 1; i >= 0; i--) {
+        redelivery.addFirst(taken.get(i));
+      }
+      available.signalAll();
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  private void wakeTakers() {
+    if (takersWaiting > 0) {
+      takeLock.lock();
+      try {
+        available.signalAll();
+      } finally {
+        takeLock.unlock();
+      }
+    }
+  }
+
+  /** Everything held, in delivery order per lane (for a checkpoint of a quiescent store). */
+  List<Taken<E>> snapshot() {
+    takeLock.lock();
+    try {
+      List<Taken<E>> out = new ArrayList<>(redelivery);
+      List<E> ring = new ArrayList<>();
+      express.copyTo(ring);
+      for (E e : ring) {
+        out.add(Taken.express(e));
+      }
+      List<Taken<E>> later = new ArrayList<>(deferred);
+      later.sort(deferred.comparator());
+      out.addAll(later);
+      return out;
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  /** Puts back events from a checkpoint, ahead of anything put since, whatever the bounds. */
+  void restore(List<Taken<E>> events) {
+    takeLock.lock();
+    try {
+      int nDeferred = 0;
+      for (Taken<E> t : events) {
+        if (t.deferred()) {
+          nDeferred++;
+          deferred.add(new Taken<>(t.event(), true, t.releaseAtMillis(), deferredSeq.incrementAndGet()));
+        } else {
+          redelivery.addLast(t);
+        }
+      }
+      expressSpace.force(events.size() - nDeferred);
+      deferredSpace.force(nDeferred);
+      available.signalAll();
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  int ringSize() {
+    return express.bufferSize();
+  }
+
+  /** Events held in the express lane, rolled-back ones included (approximate under load). */
+  long expressDepth() {
+    return express.size() + redeliverySize();
+  }
+
+  /** Events held in the deferred lane, due or not. */
+  long deferredDepth() {
+    takeLock.lock();
+    try {
+      return deferred.size();
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  /** How late the most overdue deferred event is, in ms; 0 when none is due. */
+  long deferredLagMillis() {
+    takeLock.lock();
+    try {
+      Taken<E> head = deferred.peek();
+      return head == null ? 0 : Math.max(0, clock.currentTimeMillis() - head.releaseAtMillis());
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  private int redeliverySize() {
+    takeLock.lock();
+    try {
+      return redelivery.size();
+    } finally {
+      takeLock.unlock();
+    }
+  }
+
+  /** Room in use in both lanes, including events taken by uncommitted transactions. */
+  long used() {
+    return expressSpace.used() + deferredSpace.used();
+  }
+
+  long deferredCapacity() {
+    return deferredSpace.capacity();
+  }
+
+  void setDeferredCapacity(long capacity) {
+    deferredSpace.setCapacity(capacity);
+  }
+
+  void setMaxLagMillis(long maxLagMillis) {
+    this.maxLagMillis = maxLagMillis;
+  }
+}
