@@ -113,8 +113,8 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
   @Override
   public synchronized void start() {
     restoreCheckpoint();
+    counter.start(); // resets every counter, so the capacity is set after it
     counter.setChannelCapacity(store.ringSize() + store.deferredCapacity());
-    counter.start();
     counter.setChannelSize(store.used());
     registerMetrics();
     super.start();

@@ -1,6 +1,7 @@
 package io.sluice.channel;
 
 import io.sluice.core.time.Clock;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,9 +70,16 @@ final class EventStore<E> {
       throw new FullException("no room for " + now.size() + " events in the express lane ("
           + expressSpace.capacity() + ")");
     }
-    if (!later.isEmpty()
-        && !deferredSpace.tryReserve(later.size(), Math.max(0, deadline - System.nanoTime()))) {
-      expressSpace.release(now.size());
+    boolean reserved = false;
+    try {
+      reserved = later.isEmpty()
+          || deferredSpace.tryReserve(later.size(), Math.max(0, deadline - System.nanoTime()));
+    } finally {
+      if (!reserved) { // no room, or interrupted while waiting: give the express room back
+        expressSpace.release(now.size());
+      }
+    }
+    if (!reserved) {
       throw new FullException("no room for " + later.size() + " events in the deferred lane ("
           + deferredSpace.capacity() + ")");
     }
@@ -97,7 +105,7 @@ final class EventStore<E> {
     takeLock.lock();
     try {
       while (true) {
-        Taken<E> t = poll(clock.currentTimeMillis());
+        Taken<E> t = poll();
         if (t != null) {
           return t;
         }
@@ -114,7 +122,7 @@ final class EventStore<E> {
         // signals, or published before it, and then this second look finds its events.
         takersWaiting++;
         try {
-          t = poll(clock.currentTimeMillis());
+          t = poll();
           if (t != null) {
             return t;
           }
@@ -128,12 +136,13 @@ final class EventStore<E> {
     }
   }
 
-  private Taken<E> poll(long nowMillis) {
+  private Taken<E> poll() {
     Taken<E> t = redelivery.pollFirst();
     if (t != null) {
       return t;
     }
     Taken<E> due = deferred.peek();
+    long nowMillis = due == null ? 0 : clock.currentTimeMillis(); // no clock read when none held
     boolean isDue = due != null && due.releaseAtMillis() <= nowMillis;
     if (isDue && nowMillis - due.releaseAtMillis() > maxLagMillis) {
       return deferred.poll(); // late: goes before express events
@@ -174,6 +183,10 @@ final class EventStore<E> {
   }
 
   private void wakeTakers() {
+    // The ring publishes with a release store, which a later volatile read may pass (store-load
+    // reordering): without a full fence, this read and a taker's second look in take() can both
+    // miss, and the taker sleeps until its timeout with the events in the ring.
+    VarHandle.fullFence();
     if (takersWaiting > 0) {
       takeLock.lock();
       try {
