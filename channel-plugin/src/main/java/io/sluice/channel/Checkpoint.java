@@ -86,7 +86,7 @@ final class Checkpoint {
         }
         byte[] body = new byte[in.readInt()];
         in.readFully(body);
-        out.add(new Taken<>(EventBuilder.withBody(body, headers), deferred, releaseAt, i));
+        out.add(new Taken<>(EventBuilder.withBody(body, headers), deferred, releaseAt));
       }
       return out;
     }

@@ -2,7 +2,6 @@ package io.sluice.channel;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.Disposition;
 import io.sluice.core.Headers;
@@ -22,7 +21,6 @@ import org.apache.flume.Event;
 import org.apache.flume.channel.BasicChannelSemantics;
 import org.apache.flume.channel.BasicTransactionSemantics;
 import org.apache.flume.conf.TransactionCapacitySupported;
-import org.apache.flume.instrumentation.ChannelCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +44,8 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
   private Path checkpointDir;
   private Clock clock = Clock.SYSTEM;
 
-  private ChannelCounter counter;
+  private StripedChannelCounter counter;
   private String prefix;
-  private Meter putMeter;
-  private Meter takeMeter;
   private Histogram deferredLag;
 
   /** For tests: the clock that decides when deferred events are due. */
@@ -99,7 +95,7 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     }
     checkpointDir = dir;
     if (counter == null) {
-      counter = new ChannelCounter(getName());
+      counter = new StripedChannelCounter(getName(), () -> store.used());
     }
   }
 
@@ -115,7 +111,6 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     restoreCheckpoint();
     counter.start(); // resets every counter, so the capacity is set after it
     counter.setChannelCapacity(store.ringSize() + store.deferredCapacity());
-    counter.setChannelSize(store.used());
     registerMetrics();
     super.start();
   }
@@ -137,7 +132,6 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
               + " agent exits (set checkpointDir to keep them)", getName(), held.size(),
           held.stream().filter(Taken::deferred).count());
     }
-    counter.setChannelSize(store.used());
     counter.stop();
     SluiceMetrics.removeAll(prefix);
     super.stop();
@@ -172,8 +166,8 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     prefix = "channel." + getName();
     SluiceMetrics.removeAll(prefix);
     MetricRegistry r = SluiceMetrics.registry();
-    putMeter = r.meter(prefix + ".put");
-    takeMeter = r.meter(prefix + ".take");
+    SluiceMetrics.meterOf(prefix + ".put", counter::getEventPutSuccessCount);
+    SluiceMetrics.meterOf(prefix + ".take", counter::getEventTakeSuccessCount);
     deferredLag = r.histogram(prefix + ".deferred.lag");
     r.register(prefix + ".fill", (Gauge<Double>) counter::getChannelFillPercentage);
     r.register(prefix + ".express.depth", (Gauge<Long>) store::expressDepth);
@@ -197,10 +191,12 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     private final List<Taken<Event>> putLater = new ArrayList<>();
     private final List<Taken<Event>> taken = new ArrayList<>();
     private final int capacity = transactionCapacity;
+    private int putAttempts; // counted here, added to the shared counter once per transaction
+    private int takeAttempts;
 
     @Override
     protected void doPut(Event event) {
-      counter.incrementEventPutAttemptCount();
+      putAttempts++;
       if (putNow.size() + putLater.size() >= capacity) {
         throw new ChannelException("Put queue for DisruptorChannel " + getName()
             + " transaction is full (transactionCapacity " + capacity + ")");
@@ -209,13 +205,13 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
       if (releaseAt == Long.MIN_VALUE) {
         putNow.add(event);
       } else {
-        putLater.add(new Taken<>(event, true, releaseAt, 0));
+        putLater.add(Taken.deferred(event, releaseAt));
       }
     }
 
     @Override
     protected Event doTake() throws InterruptedException {
-      counter.incrementEventTakeAttemptCount();
+      takeAttempts++;
       if (taken.size() >= capacity) {
         throw new ChannelException("Take list for DisruptorChannel " + getName()
             + " transaction is full (transactionCapacity " + capacity + ")");
@@ -241,32 +237,47 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
               + " after waiting " + TimeUnit.NANOSECONDS.toSeconds(keepAliveNanos)
               + " s (keep-alive); the sink is not keeping up");
         }
-        counter.addToEventPutSuccessCount(puts);
-        putMeter.mark(puts);
+        counter.countPuts(puts);
       }
       if (!taken.isEmpty()) {
         store.commit(taken);
-        counter.addToEventTakeSuccessCount(taken.size());
-        takeMeter.mark(taken.size());
-        long now = clock.currentTimeMillis();
-        for (Taken<Event> t : taken) {
-          if (t.deferred()) {
-            deferredLag.update(Math.max(0, now - t.releaseAtMillis()));
-          }
-        }
+        counter.countTakes(taken.size());
+        recordLag();
       }
-      counter.setChannelSize(store.used());
       clear();
     }
 
     @Override
     protected void doRollback() {
       store.rollback(taken);
-      counter.setChannelSize(store.used());
       clear();
     }
 
+    /**
+     * How late this transaction's most overdue deferred event was taken: one histogram update per
+     * commit (Dropwizard's reservoir takes a lock per update), none when it took no deferred one.
+     */
+    private void recordLag() {
+      long earliestDue = Long.MAX_VALUE;
+      for (Taken<Event> t : taken) {
+        if (t.deferred()) {
+          earliestDue = Math.min(earliestDue, t.releaseAtMillis());
+        }
+      }
+      if (earliestDue != Long.MAX_VALUE) {
+        deferredLag.update(Math.max(0, clock.currentTimeMillis() - earliestDue));
+      }
+    }
+
     private void clear() {
+      if (putAttempts > 0) {
+        counter.countPutAttempts(putAttempts);
+      }
+      if (takeAttempts > 0) {
+        counter.countTakeAttempts(takeAttempts);
+      }
+      putAttempts = 0;
+      takeAttempts = 0;
       putNow.clear();
       putLater.clear();
       taken.clear();

@@ -8,7 +8,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Room for a bounded number of events. Reserving is one CAS while room is left; a producer that
  * finds none waits, up to its timeout, for a release. Released room wakes waiters only when there
- * are any, so the uncontended path never touches the lock.
+ * are any, so the uncontended path never touches the lock, and only once an eighth of the room (or
+ * what a waiter asked for, if more) is free: a full channel drained by a sink would otherwise cost
+ * the sink a wake-up of every waiting producer at each of its commits, and the producers a sleep
+ * after each small put. A waiter also looks again every {@value #RECHECK_MILLIS} ms.
  */
 final class Space {
 
@@ -17,6 +20,9 @@ final class Space {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition freed = lock.newCondition();
   private volatile int waiters;
+  private volatile long wakeAtUsed = -1; // a release wakes waiters once used is at most this
+
+  private static final long RECHECK_MILLIS = 100;
 
   Space(long capacity) {
     this.capacity = capacity;
@@ -30,6 +36,8 @@ final class Space {
     long deadline = System.nanoTime() + timeoutNanos;
     lock.lock();
     try {
+      long cap = capacity;
+      wakeAtUsed = Math.max(wakeAtUsed, cap - Math.min(cap, Math.max(n, cap >>> 3)));
       waiters++;
       try {
         while (!tryReserveNow(n)) {
@@ -37,11 +45,13 @@ final class Space {
           if (left <= 0) {
             return false;
           }
-          freed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+          freed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS)));
         }
         return true;
       } finally {
-        waiters--;
+        if (--waiters == 0) {
+          wakeAtUsed = -1;
+        }
       }
     } finally {
       lock.unlock();
@@ -65,8 +75,8 @@ final class Space {
     if (n == 0) {
       return;
     }
-    used.addAndGet(-n);
-    if (waiters > 0) {
+    long u = used.addAndGet(-n);
+    if (waiters > 0 && u <= wakeAtUsed) {
       lock.lock();
       try {
         freed.signalAll();
@@ -91,6 +101,11 @@ final class Space {
 
   void setCapacity(long capacity) {
     this.capacity = capacity;
-    release(0);
+    lock.lock();
+    try {
+      freed.signalAll(); // waiters look again with the new bound
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -2,11 +2,15 @@ package io.sluice.channel;
 
 /**
  * An event on its way through a lane: which lane holds its room, and (deferred lane) when it
- * comes due. {@code seq} orders events of equal due time by arrival.
+ * comes due.
  */
-record Taken<E>(E event, boolean deferred, long releaseAtMillis, long seq) {
+record Taken<E>(E event, boolean deferred, long releaseAtMillis) {
 
   static <E> Taken<E> express(E event) {
-    return new Taken<>(event, false, 0, 0);
+    return new Taken<>(event, false, 0);
+  }
+
+  static <E> Taken<E> deferred(E event, long releaseAtMillis) {
+    return new Taken<>(event, true, releaseAtMillis);
   }
 }

@@ -1,9 +1,17 @@
 package io.sluice.core.metrics;
 
+import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
 import com.codahale.metrics.jmx.ObjectNameFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
@@ -21,6 +29,8 @@ public final class SluiceMetrics {
 
   private static final MetricRegistry REGISTRY = new MetricRegistry();
   private static JmxReporter reporter;
+  private static ScheduledExecutorService feeder;
+  private static final Map<String, ScheduledFuture<?>> FEEDS = new ConcurrentHashMap<>();
 
   private SluiceMetrics() {}
 
@@ -37,10 +47,51 @@ public final class SluiceMetrics {
     return REGISTRY;
   }
 
+  /**
+   * Registers a meter fed from a running total rather than marked per event: once a second a
+   * shared daemon thread marks it with how much {@code total} grew. For hot paths that count
+   * anyway, since a mark reads the clock and updates four adders. Its rates are Dropwizard's (they
+   * tick every 5 s); its count trails the total by at most a second.
+   */
+  public static Meter meterOf(String name, LongSupplier total) {
+    Meter meter = registry().meter(name);
+    long[] seen = {total.getAsLong()};
+    Runnable catchUp = () -> {
+      long now = total.getAsLong();
+      if (now > seen[0]) {
+        meter.mark(now - seen[0]);
+      }
+      seen[0] = now; // a total that went back (a counter reset) starts over from there
+    };
+    ScheduledFuture<?> old = FEEDS.put(name, feeder().scheduleAtFixedRate(catchUp, 1, 1, TimeUnit.SECONDS));
+    if (old != null) {
+      old.cancel(false);
+    }
+    return meter;
+  }
+
+  private static synchronized ScheduledExecutorService feeder() {
+    if (feeder == null) {
+      feeder = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-metrics");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return feeder;
+  }
+
   /** Removes every metric named {@code prefix.*}. */
   public static void removeAll(String prefix) {
     String dotted = prefix + ".";
     REGISTRY.removeMatching(MetricFilter.startsWith(dotted));
+    FEEDS.entrySet().removeIf(e -> {
+      boolean match = e.getKey().startsWith(dotted);
+      if (match) {
+        e.getValue().cancel(false);
+      }
+      return match;
+    });
   }
 
   /** {@code <component>.<name>.<metric>} */
