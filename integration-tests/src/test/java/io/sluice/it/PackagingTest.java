@@ -141,16 +141,36 @@ class PackagingTest {
   }
 
   /** Package prefix of an optional reference, and why it is never needed at run time. */
-  private static final java.util.Map<String, String> OPTIONAL =
-      java.util.Map.of(
-          "com/google/errorprone/annotations/",
-          "Caffeine's compile-time annotations; the JVM ignores annotations it cannot load",
-          "org/checkerframework/",
-          "Caffeine's compile-time annotations; the JVM ignores annotations it cannot load",
-          "jdk/incubator/foreign/",
+  private static final java.util.Map<String, String> OPTIONAL = java.util.Map.ofEntries(
+      java.util.Map.entry("com/google/errorprone/annotations/",
+          "Caffeine's compile-time annotations; the JVM ignores annotations it cannot load"),
+      java.util.Map.entry("org/checkerframework/",
+          "Caffeine's compile-time annotations; the JVM ignores annotations it cannot load"),
+      java.util.Map.entry("org/jetbrains/annotations/",
+          "Netty's compile-time annotations; the JVM ignores annotations it cannot load"),
+      java.util.Map.entry("org/osgi/annotation/",
+          "Netty's OSGi bundle annotations; the JVM ignores annotations it cannot load"),
+      java.util.Map.entry("reactor/blockhound/",
+          "Netty's integration with the BlockHound test agent, found only through a service file"
+              + " the pack leaves out"),
+      java.util.Map.entry("io/sluice/shaded/io/netty/internal/tcnative/",
+          "Netty's OpenSSL engine, used only when netty-tcnative is on the classpath"
+              + " (OpenSsl.isAvailable()); the TLS source builds its context with the JDK provider"),
+      java.util.Map.entry("org/eclipse/jetty/alpn/",
+          "ALPN for Java 8 through Jetty's boot-classpath agent; Java 17 has ALPN built in"),
+      java.util.Map.entry("org/eclipse/jetty/npn/",
+          "NPN through Jetty's boot-classpath agent, for Java 7/8 only"),
+      java.util.Map.entry("org/conscrypt/",
+          "Netty's Conscrypt engine, used only when Conscrypt is on the classpath"),
+      java.util.Map.entry("org/bouncycastle/",
+          "Netty's PEM-key reader, used only when BouncyCastle is on the classpath; keys come"
+              + " from Java keystores"),
+      java.util.Map.entry("org/apache/log4j/",
+          "Netty's Log4j 1 logger, chosen only when SLF4J is absent; Flume provides SLF4J"),
+      java.util.Map.entry("jdk/incubator/foreign/",
           "datasketches-memory's off-heap Memory API (needs --add-modules jdk.incubator.foreign);"
               + " TopOffenders keeps its sketches on the heap and never serializes them, which"
-              + " the end-to-end tests exercise in an agent started without that module");
+              + " the end-to-end tests exercise in an agent started without that module"));
 
   private static Set<String> referencedTypes(byte[] classFile) {
     Set<String> refs = new TreeSet<>();

@@ -1,0 +1,157 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.Ports;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.MemoryUsage;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Floods Sluice's syslog sources in a real agent and checks that what they hold stays bounded:
+ * a TCP flood pushed back by the interceptor ({@code throttled = reject}) is held in the senders'
+ * socket buffers, not in the agent's heap; a UDP flood beyond what the pipeline takes is dropped
+ * and counted, never queued without bound.
+ */
+class SourceMemoryBoundsTest {
+
+  private static final byte[] FRAME =
+      "<13>1 2026-11-23T05:00:00Z flood app - - - a small message to flood with\n"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private static String config(String sourceType, int port, String throttled) {
+    return """
+        a1.sources = s1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.s1.type = %s
+        a1.sources.s1.host = 127.0.0.1
+        a1.sources.s1.port = %d
+        a1.sources.s1.batchSize = 1000
+        a1.sources.s1.channels = c1
+        a1.sources.s1.interceptors = gov
+        a1.sources.s1.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.s1.interceptors.gov.metricsName = gov
+        a1.sources.s1.interceptors.gov.key = clientIp
+        a1.sources.s1.interceptors.gov.limit = 1000/s
+        a1.sources.s1.interceptors.gov.defer.maxDelay = 1s
+        a1.sources.s1.interceptors.gov.throttled = %s
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 65536
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """.formatted(sourceType, port, throttled);
+  }
+
+  /** Heap in use right after a full GC in the agent: what it really holds. */
+  private static long heapAfterGc(FlumeAgent agent) throws Exception {
+    ObjectName memory = new ObjectName("java.lang:type=Memory");
+    agent.jmx().invoke(memory, "gc", null, null);
+    CompositeData usage = (CompositeData) agent.jmx().getAttribute(memory, "HeapMemoryUsage");
+    return MemoryUsage.from(usage).getUsed();
+  }
+
+  @Test
+  void aPushedBackTcpFloodWaitsInTheSendersBuffersNotInTheHeap() throws Exception {
+    int port = Ports.free();
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("memory-bounds-tcp"));
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir,
+        config("io.sluice.source.SyslogTcpSource", port, "reject"))) {
+      long before = heapAfterGc(agent);
+      AtomicLong written = new AtomicLong();
+      List<Socket> sockets = new ArrayList<>();
+      List<Thread> senders = new ArrayList<>();
+      byte[] chunk = new byte[FRAME.length * 1000];
+      for (int i = 0; i < 1000; i++) {
+        System.arraycopy(FRAME, 0, chunk, i * FRAME.length, FRAME.length);
+      }
+      for (int c = 0; c < 4; c++) {
+        Socket s = new Socket("127.0.0.1", port);
+        sockets.add(s);
+        Thread t = new Thread(() -> {
+          try {
+            OutputStream out = s.getOutputStream();
+            while (true) { // blocks once the source stops reading: that is the pushback
+              out.write(chunk);
+              written.addAndGet(chunk.length);
+            }
+          } catch (IOException closed) {
+            // the test closed the socket
+          }
+        });
+        t.setDaemon(true);
+        t.start();
+        senders.add(t);
+      }
+      Thread.sleep(5000); // long enough to fill every socket buffer between the senders and us
+      long writtenAt5s = written.get();
+      Thread.sleep(3000);
+      long writtenLast3s = (written.get() - writtenAt5s) / FRAME.length;
+      long accepted = agent.counter("org.apache.flume.source:type=s1", "EventAcceptedCount");
+      long held = heapAfterGc(agent);
+      for (Socket s : sockets) {
+        s.close();
+      }
+      assertTrue(agent.isAlive());
+      // 1000/s with 1 s of deferral: about 10,000 in 8 s, never the flood.
+      assertTrue(accepted <= 1000 + 1000 * 10, "accepted " + accepted);
+      assertTrue(accepted >= 5000, "the limit's rate got through: " + accepted);
+      // Unchecked, the four senders write millions of messages a second; held back, about what the
+      // limit accepts (3000 in 3 s), give or take a chunk per connection.
+      assertTrue(writtenLast3s < 20_000, "the senders were held back: " + writtenLast3s
+          + " messages written in the last 3 s, " + accepted + " accepted in all");
+      assertTrue(held - before < 64L << 20,
+          "heap after GC grew by " + ((held - before) >> 20) + " MiB (from " + (before >> 20) + ")");
+      assertEquals(0L, agent.counter("org.apache.flume.sluice:name=source.s1.dropped.rejected", "Count"));
+      assertTrue(agent.counter("org.apache.flume.sluice:name=source.s1.backpressure.pauses", "Count") > 0);
+    }
+  }
+
+  @Test
+  void aUdpFloodIsDroppedAndCountedNotQueued() throws Exception {
+    int port = Ports.free();
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("memory-bounds-udp"));
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir,
+        config("io.sluice.source.SyslogUdpSource", port, "drop"))) {
+      long before = heapAfterGc(agent);
+      int sent = 0;
+      try (DatagramSocket s = new DatagramSocket()) {
+        DatagramPacket p = new DatagramPacket(FRAME, FRAME.length, new InetSocketAddress("127.0.0.1", port));
+        long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < end) {
+          s.send(p);
+          sent++;
+        }
+      }
+      int total = sent;
+      agent.await(Duration.ofSeconds(20), "every datagram accounted for", () -> {
+        long received = agent.counter("org.apache.flume.source:type=s1", "EventReceivedCount");
+        long kernel = agent.counter("org.apache.flume.sluice:name=source.s1.dropped.kernel", "Value");
+        return received + kernel >= total;
+      });
+      long held = heapAfterGc(agent);
+      long received = agent.counter("org.apache.flume.source:type=s1", "EventReceivedCount");
+      long kernel = agent.counter("org.apache.flume.sluice:name=source.s1.dropped.kernel", "Value");
+      assertEquals(total, received + kernel, "each datagram read or counted as dropped by the kernel");
+      long throttled = agent.counter("org.apache.flume.interceptor:type=gov", "ThrottledCount");
+      assertTrue(throttled > received / 2, "the flood was throttled: " + throttled + " of " + received);
+      assertTrue(held - before < 64L << 20,
+          "heap after GC grew by " + ((held - before) >> 20) + " MiB (from " + (before >> 20) + ")");
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.sluice.it.harness;
+
+import io.sluice.it.harness.SinkFiles.Written;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Reads what a {@code file_roll} sink wrote with {@code sink.serializer = header_and_text}, like
+ * {@link SinkFiles}, but keeps bodies that contain line breaks whole: a line that does not open a
+ * new record ({@code {...sluice.eventId=...} }) continues the previous body. Every event the Sluice
+ * sources produce carries {@code sluice.eventId}, which is what marks a record's first line.
+ *
+ * <p>The sink writes through a buffer and flushes at the end of each batch, so a file read while the
+ * sink is writing may end inside an event; {@link #await} therefore waits, once the wanted events
+ * are seen, until the sink has drained everything the channel took and reads again.
+ */
+public final class SinkEvents {
+
+  private SinkEvents() {}
+
+  /** Every event in every file of {@code dir}, files in name order. */
+  public static List<Written> read(Path dir) {
+    List<Written> out = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path f : files) {
+      String text;
+      try {
+        text = Files.readString(f, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException gone) {
+        continue;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      parse(text, out);
+    }
+    return out;
+  }
+
+  static void parse(String text, List<Written> out) {
+    String headerLine = null;
+    StringBuilder body = null;
+    String[] lines = text.split("\n", -1);
+    // The serializer ends every event with a newline: the text after the last one is no line.
+    int n = text.endsWith("\n") ? lines.length - 1 : lines.length;
+    for (int i = 0; i < n; i++) {
+      String line = lines[i];
+      if (opensRecord(line)) {
+        if (headerLine != null) {
+          out.add(record(headerLine, body));
+        }
+        int close = line.indexOf("} ");
+        headerLine = line.substring(0, close + 2);
+        body = new StringBuilder(line.substring(close + 2));
+      } else if (headerLine != null) {
+        body.append('\n').append(line);
+      }
+    }
+    if (headerLine != null) {
+      out.add(record(headerLine, body));
+    }
+  }
+
+  private static Written record(String headerLine, StringBuilder body) {
+    return SinkFiles.parse(headerLine + body);
+  }
+
+  private static boolean opensRecord(String line) {
+    if (!line.startsWith("{")) {
+      return false;
+    }
+    int close = line.indexOf("} ");
+    return close > 0 && line.lastIndexOf("sluice.eventId=", close) > 0;
+  }
+
+  /**
+   * Waits until at least {@code count} written events match, then until the sink {@code sink} has
+   * written (and flushed) all that the channel {@code channel} had taken in by then, and returns the
+   * matching events.
+   */
+  public static List<Written> await(FlumeAgent agent, Path dir, String channel, String sink,
+      Duration timeout, String what, int count, Predicate<Written> filter) {
+    agent.await(timeout, count + " " + what + " to be written",
+        () -> read(dir).stream().filter(filter).count() >= count);
+    awaitDrained(agent, channel, sink, Duration.ofSeconds(20));
+    return read(dir).stream().filter(filter).toList();
+  }
+
+  /**
+   * Waits until the sink has written (and flushed) every event put into the channel before this
+   * call; events put meanwhile (a heartbeat) are not waited for.
+   */
+  public static void awaitDrained(FlumeAgent agent, String channel, String sink, Duration timeout) {
+    String ch = "org.apache.flume.channel:type=" + channel;
+    String sk = "org.apache.flume.sink:type=" + sink;
+    long put = agent.counter(ch, "EventPutSuccessCount");
+    agent.await(timeout, "sink " + sink + " to drain channel " + channel,
+        () -> agent.counter(sk, "EventDrainSuccessCount") >= put);
+  }
+
+  /** The written events matching {@code filter} now, without waiting. */
+  public static List<Written> now(Path dir, Predicate<Written> filter) {
+    return read(dir).stream().filter(filter).toList();
+  }
+}

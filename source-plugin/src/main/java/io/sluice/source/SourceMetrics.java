@@ -1,0 +1,146 @@
+package io.sluice.source;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.sluice.core.metrics.SluiceMetrics;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.flume.instrumentation.SourceCounter;
+
+/**
+ * A source's metrics: Flume's {@link SourceCounter} (received, accepted, channel write failures,
+ * open connections) and Sluice's own under {@code source.<name>.*}: {@code bytes}, {@code
+ * invalid}, {@code incomplete}, {@code dropped.<reason>}, {@code connections.open}, {@code
+ * connections.refused.<reason>}, {@code backpressure.pauses}.
+ */
+public final class SourceMetrics {
+
+  /** Why an event was dropped: its label is the metric's last part. */
+  public enum DropReason {
+    FULL("full"),
+    REJECTED("rejected"),
+    ERROR("error"),
+    /** TCP: bytes of an oversize frame past {@code eventSize}, skipped to stay in frame. */
+    OVERSIZE("oversize"),
+    /** Held by a connection or a reader when the source stopped. */
+    STOPPED("stopped");
+
+    private final String label;
+
+    DropReason(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Why a connection was refused or closed by the source. */
+  public enum ConnectionRefusal {
+    TOO_MANY("maxConnections"),
+    TOO_MANY_FROM_IP("maxConnectionsPerIp"),
+    RATE("connectionRate"),
+    IDLE("idleTimeout"),
+    FRAME_TIMEOUT("frameTimeout"),
+    TLS("tls");
+
+    private final String label;
+
+    ConnectionRefusal(String label) {
+      this.label = label;
+    }
+  }
+
+  private final String prefix;
+  private final SourceCounter counter;
+  private final Counter bytes;
+  private final Counter invalid;
+  private final Counter incomplete;
+  private final Counter pauses;
+  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+  private final Map<ConnectionRefusal, Counter> refused = new EnumMap<>(ConnectionRefusal.class);
+
+  public SourceMetrics(String sourceName) {
+    this.prefix = "source." + sourceName;
+    this.counter = new SourceCounter(sourceName);
+    SluiceMetrics.removeAll(prefix); // a reload builds a new source under the same name
+    MetricRegistry r = SluiceMetrics.registry();
+    bytes = r.counter(prefix + ".bytes");
+    invalid = r.counter(prefix + ".invalid");
+    incomplete = r.counter(prefix + ".incomplete");
+    pauses = r.counter(prefix + ".backpressure.pauses");
+    for (DropReason why : DropReason.values()) {
+      dropped.put(why, r.counter(prefix + ".dropped." + why.label));
+    }
+    for (ConnectionRefusal why : ConnectionRefusal.values()) {
+      refused.put(why, r.counter(prefix + ".connections.refused." + why.label));
+    }
+  }
+
+  public void start() {
+    counter.start();
+  }
+
+  public void stop() {
+    counter.stop();
+    SluiceMetrics.removeAll(prefix);
+  }
+
+  /** Registers a gauge under this source's prefix ({@code source.<name>.<metric>}). */
+  public void gauge(String metric, LongSupplier value) {
+    SluiceMetrics.registry().register(prefix + "." + metric, (Gauge<Long>) value::getAsLong);
+  }
+
+  /** A message read off the wire: {@code n} bytes, and whether it parsed and fitted. */
+  public void received(int n, boolean isInvalid, boolean isIncomplete) {
+    bytes.inc(n);
+    if (isInvalid) {
+      invalid.inc();
+    }
+    if (isIncomplete) {
+      incomplete.inc();
+    }
+  }
+
+  /** A batch of {@code n} events is about to be offered to the channels. */
+  public void offered(int n) {
+    counter.addToEventReceivedCount(n);
+    counter.incrementAppendBatchReceivedCount();
+  }
+
+  void accepted(int n) {
+    counter.addToEventAcceptedCount(n);
+    counter.incrementAppendBatchAcceptedCount();
+  }
+
+  void refused() {
+    counter.incrementChannelWriteFail();
+  }
+
+  public void dropped(DropReason why, long n) {
+    dropped.get(why).inc(n);
+  }
+
+  public void dropped(Delivery.Refusal why, long n) {
+    dropped(switch (why) {
+      case FULL -> DropReason.FULL;
+      case REJECTED -> DropReason.REJECTED;
+      case ERROR -> DropReason.ERROR;
+    }, n);
+  }
+
+  public void paused() {
+    pauses.inc();
+  }
+
+  public void connectionRefused(ConnectionRefusal why) {
+    refused.get(why).inc();
+  }
+
+  public void openConnections(long n) {
+    counter.setOpenConnectionCount(n);
+  }
+
+  public long droppedCount(DropReason why) {
+    return dropped.get(why).getCount();
+  }
+}

@@ -1,0 +1,123 @@
+package io.sluice.source;
+
+import static io.sluice.core.config.ConfigValues.atLeast;
+import static io.sluice.core.config.ConfigValues.duration;
+
+import io.netty.handler.ssl.SslContext;
+import io.sluice.core.config.ConfigValues;
+import io.sluice.core.limit.Limits;
+import io.sluice.core.limit.Rate;
+import io.sluice.source.syslog.Framing;
+import io.sluice.source.syslog.SyslogParser;
+import io.sluice.source.tcp.TcpServer;
+import io.sluice.source.tcp.TlsSettings;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flume.Context;
+import org.apache.flume.EventDrivenSource;
+import org.apache.flume.FlumeException;
+import org.apache.flume.conf.Configurable;
+import org.apache.flume.source.SslContextAwareAbstractSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syslog over TCP (RFC 6587) and TLS (RFC 5425): octet-counted and LF/NUL-terminated frames,
+ * detected per frame ({@code framing = auto}) or fixed; RFC 5424 and RFC 3164 parsing; edge limits
+ * on connections; and backpressure: when the channels refuse a batch (full, or the interceptor's
+ * {@code reject}), that connection stops reading until they take it. Nothing read is dropped for
+ * lack of room.
+ *
+ * <p>TLS takes Flume's keys ({@code ssl}, {@code keystore}, {@code keystore-password}, {@code
+ * keystore-type}, {@code include-/exclude-protocols}, {@code include-/exclude-cipher-suites}), plus
+ * {@code client-auth} and {@code truststore}, {@code truststore-password}, {@code truststore-type}
+ * for client certificates.
+ */
+public class SyslogTcpSource extends SslContextAwareAbstractSource
+    implements EventDrivenSource, Configurable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyslogTcpSource.class);
+
+  /** Default {@code eventSize}: RFC 5425's "SHOULD be able to process 8192 octets". */
+  public static final int DEFAULT_EVENT_SIZE = 8192;
+  public static final int MAX_EVENT_SIZE = 1 << 20;
+
+  private SyslogSourceSettings settings;
+  private Framing framing;
+  private int threads;
+  private TcpServer.Limits limits;
+  private TlsSettings tls;
+  private SourceMetrics metrics;
+  private TcpServer running;
+
+  @Override
+  public void configure(Context ctx) {
+    settings = SyslogSourceSettings.of(ctx, DEFAULT_EVENT_SIZE, MAX_EVENT_SIZE);
+    try {
+      framing = Framing.ofConfig(ctx.getString("framing", "auto"));
+    } catch (IllegalArgumentException e) {
+      throw ConfigValues.invalid("framing", ctx.getString("framing"), "auto, octet or lf");
+    }
+    threads = (int) atLeast("readers", ctx.getString("readers",
+        Integer.toString(Runtime.getRuntime().availableProcessors())), 1);
+    String rate = ctx.getString("connectionRatePerIp", "10/s burst 10").trim();
+    List<Rate> ratePerIp = rate.equalsIgnoreCase("none") ? List.of() : limits("connectionRatePerIp", rate);
+    limits = new TcpServer.Limits(
+        (int) atLeast("maxConnections", ctx.getString("maxConnections", "1000"), 1),
+        (int) atLeast("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "100"), 1),
+        ratePerIp,
+        optionalDuration(ctx, "idleTimeout", "10m"),
+        optionalDuration(ctx, "frameTimeout", "30s"));
+    configureSsl(ctx);
+    tls = isSslEnabled() ? TlsSettings.of(this, ctx) : null;
+    if (tls != null) {
+      tls.build(); // refuse a bad keystore now, with the key's name, not at the first connection
+    }
+  }
+
+  private static List<Rate> limits(String key, String text) {
+    try {
+      return Limits.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ConfigValues.invalid(key, text, Limits.FORM + ", or none");
+    }
+  }
+
+  /** A duration, where 0 turns the timer off. */
+  private static Duration optionalDuration(Context ctx, String key, String dflt) {
+    String text = ctx.getString(key, dflt).trim();
+    return text.equals("0") ? Duration.ZERO : duration(key, text);
+  }
+
+  @Override
+  public synchronized void start() {
+    metrics = new SourceMetrics(getName());
+    SyslogEvents events = new SyslogEvents(
+        SyslogParser.builder().zone3164(settings.zone3164()).build(), settings.keepFields(),
+        settings.clientIpHeader(), settings.portHeader());
+    Delivery delivery = new Delivery(getChannelProcessor(), metrics);
+    SslContext sslContext = tls == null ? null : tls.build();
+    try {
+      running = TcpServer.bind(getName(), settings.host(), settings.port(), threads, framing,
+          settings.eventSize(), settings.batchSize(), limits, sslContext, events, delivery, metrics);
+    } catch (RuntimeException e) {
+      metrics.stop();
+      throw new FlumeException("Source " + getName() + ": cannot listen on TCP " + settings.host()
+          + ":" + settings.port() + ": " + e.getMessage(), e);
+    }
+    metrics.start();
+    super.start();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (running != null) {
+      running.close();
+      running = null;
+    }
+    if (metrics != null) {
+      metrics.stop();
+    }
+    super.stop();
+  }
+}

@@ -1,0 +1,85 @@
+package io.sluice.source;
+
+import io.sluice.core.config.ConfigValues;
+import io.sluice.source.net.Transport;
+import io.sluice.source.syslog.SyslogParser;
+import io.sluice.source.udp.UdpReaders;
+import org.apache.flume.Context;
+import org.apache.flume.EventDrivenSource;
+import org.apache.flume.FlumeException;
+import org.apache.flume.conf.Configurable;
+import org.apache.flume.source.AbstractSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syslog over UDP (RFC 5426): one message per datagram, up to 65507 bytes, parsed as RFC 5424 or
+ * RFC 3164, handed to the channels in batches. With Netty's native epoll transport, {@code readers}
+ * sockets share the port (SO_REUSEPORT) and the kernel spreads senders over them.
+ *
+ * <p>UDP has no backpressure: what the channels refuse is dropped and counted per reason ({@code
+ * source.<name>.dropped.*}), and so is what the kernel drops for a full receive buffer ({@code
+ * source.<name>.dropped.kernel}).
+ */
+public class SyslogUdpSource extends AbstractSource implements EventDrivenSource, Configurable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyslogUdpSource.class);
+
+  /** The largest UDP payload over IPv4 (65535 − 8 − 20). */
+  public static final int MAX_DATAGRAM = 65507;
+
+  private SyslogSourceSettings settings;
+  private int readers;
+  private int receiveBufferBytes;
+  private SourceMetrics metrics;
+  private UdpReaders running;
+
+  @Override
+  public void configure(Context ctx) {
+    settings = SyslogSourceSettings.of(ctx, MAX_DATAGRAM, MAX_DATAGRAM);
+    int dfltReaders = Transport.isEpoll() ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 1;
+    readers = (int) ConfigValues.atLeast("readers",
+        ctx.getString("readers", Integer.toString(dfltReaders)), 1);
+    if (readers > 64) {
+      throw ConfigValues.invalid("readers", Integer.toString(readers), "at most 64");
+    }
+    if (readers > 1 && !Transport.isEpoll()) {
+      LOG.warn("Source {}: readers = {} needs the epoll transport, which is not available here ({});"
+          + " using 1", getName(), readers, Transport.describe());
+      readers = 1;
+    }
+    long rcvbuf = ConfigValues.atLeast("receiveBufferBytes",
+        ctx.getString("receiveBufferBytes", Integer.toString(8 << 20)), 65536);
+    receiveBufferBytes = (int) Math.min(Integer.MAX_VALUE, rcvbuf);
+  }
+
+  @Override
+  public synchronized void start() {
+    metrics = new SourceMetrics(getName());
+    SyslogEvents events = new SyslogEvents(
+        SyslogParser.builder().zone3164(settings.zone3164()).build(), settings.keepFields(),
+        settings.clientIpHeader(), settings.portHeader());
+    Delivery delivery = new Delivery(getChannelProcessor(), metrics);
+    try {
+      running = UdpReaders.bind(getName(), settings, readers, receiveBufferBytes, events, delivery, metrics);
+    } catch (RuntimeException e) {
+      metrics.stop();
+      throw new FlumeException("Source " + getName() + ": cannot listen on UDP " + settings.host()
+          + ":" + settings.port() + ": " + e.getMessage(), e);
+    }
+    metrics.start();
+    super.start();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (running != null) {
+      running.close();
+      running = null;
+    }
+    if (metrics != null) {
+      metrics.stop();
+    }
+    super.stop();
+  }
+}

@@ -1,0 +1,98 @@
+package io.sluice.source.tcp;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.sluice.core.Disposition;
+import io.sluice.core.limit.Governor;
+import io.sluice.core.limit.GovernorConfig;
+import io.sluice.core.limit.Rate;
+import io.sluice.core.time.Clock;
+import io.sluice.source.SourceMetrics;
+import io.sluice.source.SourceMetrics.ConnectionRefusal;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The first handler of every accepted connection: admits it, or closes it at once and counts why.
+ * A connection is refused when the source already holds {@code maxConnections}, when its address
+ * already holds {@code maxConnectionsPerIp}, or when its address opens connections faster than
+ * {@code connectionRatePerIp} (the interceptor's GCRA limiter, keyed by address, so a flood of new
+ * addresses cannot grow it without bound). Refusing here, before TLS, costs a flood no handshake.
+ */
+@Sharable
+final class ConnectionGate extends ChannelInboundHandlerAdapter {
+
+  private final int maxConnections;
+  private final int maxPerIp;
+  private final Governor rate;
+  private final SourceMetrics metrics;
+  private final AtomicInteger open = new AtomicInteger();
+  // Only addresses with open connections: at most maxConnections entries.
+  private final ConcurrentHashMap<String, AtomicInteger> openPerIp = new ConcurrentHashMap<>();
+
+  ConnectionGate(int maxConnections, int maxPerIp, List<Rate> ratePerIp, SourceMetrics metrics, Clock clock) {
+    this.maxConnections = maxConnections;
+    this.maxPerIp = maxPerIp;
+    this.metrics = metrics;
+    this.rate = ratePerIp.isEmpty() ? null : new Governor(GovernorConfig.builder()
+        .tier("connections", ratePerIp)
+        .defaultTier("connections")
+        .maxDelay(Duration.ZERO)
+        .maxKeys(100_000)
+        .build(), clock);
+  }
+
+  int open() {
+    return open.get();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    String ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    ConnectionRefusal refusal = admit(ip);
+    if (refusal != null) {
+      metrics.connectionRefused(refusal);
+      ctx.close();
+      return; // the rest of the pipeline never sees this connection
+    }
+    metrics.openConnections(open.get());
+    ctx.channel().closeFuture().addListener(f -> release(ip));
+    ctx.fireChannelActive();
+  }
+
+  private ConnectionRefusal admit(String ip) {
+    if (rate != null && rate.decide(ip, null, false).disposition() != Disposition.PROCESSED) {
+      return ConnectionRefusal.RATE;
+    }
+    // Per address first: a flood from one address must not take, even briefly, a global slot.
+    int[] fromIp = new int[1];
+    openPerIp.compute(ip, (k, n) -> {
+      AtomicInteger c = n == null ? new AtomicInteger() : n;
+      fromIp[0] = c.incrementAndGet();
+      return c;
+    });
+    if (fromIp[0] > maxPerIp) {
+      releaseIp(ip);
+      return ConnectionRefusal.TOO_MANY_FROM_IP;
+    }
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      releaseIp(ip);
+      return ConnectionRefusal.TOO_MANY;
+    }
+    return null;
+  }
+
+  private void releaseIp(String ip) {
+    openPerIp.computeIfPresent(ip, (k, n) -> n.decrementAndGet() == 0 ? null : n);
+  }
+
+  private void release(String ip) {
+    releaseIp(ip);
+    metrics.openConnections(open.decrementAndGet());
+  }
+}
