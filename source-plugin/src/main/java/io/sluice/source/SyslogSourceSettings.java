@@ -4,6 +4,7 @@ import static io.sluice.core.config.ConfigValues.atLeast;
 
 import io.sluice.core.config.ConfigValues;
 import io.sluice.source.syslog.KeepFields;
+import io.sluice.source.syslog.SyslogParser;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import org.apache.flume.Context;
@@ -53,6 +54,12 @@ public record SyslogSourceSettings(String host, int port, KeepFields keepFields,
     return new SyslogSourceSettings(host, (int) port, keep,
         headerName(ctx, "clientIPHeader", "clientIp"), headerName(ctx, "portHeader", "localPort"),
         (int) eventSize, (int) batchSize, zone);
+  }
+
+  /** The event maker these settings describe. */
+  public SyslogEvents events() {
+    return new SyslogEvents(SyslogParser.builder().zone3164(zone3164).build(), keepFields,
+        clientIpHeader, portHeader);
   }
 
   /** A header's configured name; empty or {@code none} turns the header off. */

@@ -8,18 +8,14 @@ import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.Limits;
 import io.sluice.core.limit.Rate;
 import io.sluice.source.syslog.Framing;
-import io.sluice.source.syslog.SyslogParser;
 import io.sluice.source.tcp.TcpServer;
 import io.sluice.source.tcp.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flume.Context;
 import org.apache.flume.EventDrivenSource;
-import org.apache.flume.FlumeException;
 import org.apache.flume.conf.Configurable;
 import org.apache.flume.source.SslContextAwareAbstractSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Syslog over TCP (RFC 6587) and TLS (RFC 5425): octet-counted and LF/NUL-terminated frames,
@@ -36,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public class SyslogTcpSource extends SslContextAwareAbstractSource
     implements EventDrivenSource, Configurable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SyslogTcpSource.class);
-
   /** Default {@code eventSize}: RFC 5425's "SHOULD be able to process 8192 octets". */
   public static final int DEFAULT_EVENT_SIZE = 8192;
   public static final int MAX_EVENT_SIZE = 1 << 20;
@@ -47,8 +41,7 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
   private int threads;
   private TcpServer.Limits limits;
   private TlsSettings tls;
-  private SourceMetrics metrics;
-  private TcpServer running;
+  private Listening listening;
 
   @Override
   public void configure(Context ctx) {
@@ -91,32 +84,19 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
 
   @Override
   public synchronized void start() {
-    metrics = new SourceMetrics(getName());
-    SyslogEvents events = new SyslogEvents(
-        SyslogParser.builder().zone3164(settings.zone3164()).build(), settings.keepFields(),
-        settings.clientIpHeader(), settings.portHeader());
-    Delivery delivery = new Delivery(getChannelProcessor(), metrics);
     SslContext sslContext = tls == null ? null : tls.build();
-    try {
-      running = TcpServer.bind(getName(), settings.host(), settings.port(), threads, framing,
-          settings.eventSize(), settings.batchSize(), limits, sslContext, events, delivery, metrics);
-    } catch (RuntimeException e) {
-      metrics.stop();
-      throw new FlumeException("Source " + getName() + ": cannot listen on TCP " + settings.host()
-          + ":" + settings.port() + ": " + e.getMessage(), e);
-    }
-    metrics.start();
+    listening = Listening.open(getName(), "TCP", settings, getChannelProcessor(),
+        (events, delivery, metrics) -> TcpServer.bind(getName(), settings.host(), settings.port(),
+            threads, framing, settings.eventSize(), settings.batchSize(), limits, sslContext,
+            events, delivery, metrics));
     super.start();
   }
 
   @Override
   public synchronized void stop() {
-    if (running != null) {
-      running.close();
-      running = null;
-    }
-    if (metrics != null) {
-      metrics.stop();
+    if (listening != null) {
+      listening.close();
+      listening = null;
     }
     super.stop();
   }

@@ -2,11 +2,9 @@ package io.sluice.source;
 
 import io.sluice.core.config.ConfigValues;
 import io.sluice.source.net.Transport;
-import io.sluice.source.syslog.SyslogParser;
 import io.sluice.source.udp.UdpReaders;
 import org.apache.flume.Context;
 import org.apache.flume.EventDrivenSource;
-import org.apache.flume.FlumeException;
 import org.apache.flume.conf.Configurable;
 import org.apache.flume.source.AbstractSource;
 import org.slf4j.Logger;
@@ -31,8 +29,7 @@ public class SyslogUdpSource extends AbstractSource implements EventDrivenSource
   private SyslogSourceSettings settings;
   private int readers;
   private int receiveBufferBytes;
-  private SourceMetrics metrics;
-  private UdpReaders running;
+  private Listening listening;
 
   @Override
   public void configure(Context ctx) {
@@ -55,30 +52,17 @@ public class SyslogUdpSource extends AbstractSource implements EventDrivenSource
 
   @Override
   public synchronized void start() {
-    metrics = new SourceMetrics(getName());
-    SyslogEvents events = new SyslogEvents(
-        SyslogParser.builder().zone3164(settings.zone3164()).build(), settings.keepFields(),
-        settings.clientIpHeader(), settings.portHeader());
-    Delivery delivery = new Delivery(getChannelProcessor(), metrics);
-    try {
-      running = UdpReaders.bind(getName(), settings, readers, receiveBufferBytes, events, delivery, metrics);
-    } catch (RuntimeException e) {
-      metrics.stop();
-      throw new FlumeException("Source " + getName() + ": cannot listen on UDP " + settings.host()
-          + ":" + settings.port() + ": " + e.getMessage(), e);
-    }
-    metrics.start();
+    listening = Listening.open(getName(), "UDP", settings, getChannelProcessor(),
+        (events, delivery, metrics) -> UdpReaders.bind(getName(), settings, readers,
+            receiveBufferBytes, events, delivery, metrics));
     super.start();
   }
 
   @Override
   public synchronized void stop() {
-    if (running != null) {
-      running.close();
-      running = null;
-    }
-    if (metrics != null) {
-      metrics.stop();
+    if (listening != null) {
+      listening.close();
+      listening = null;
     }
     super.stop();
   }

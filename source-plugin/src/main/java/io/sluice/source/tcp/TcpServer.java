@@ -18,6 +18,7 @@ import io.sluice.source.Delivery;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.DropReason;
 import io.sluice.source.SyslogEvents;
+import io.sluice.source.net.Listener;
 import io.sluice.source.net.Transport;
 import io.sluice.source.syslog.Framing;
 import io.sluice.source.syslog.SyslogFramer;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectionGate} (limits, before any TLS work), an idle timer, TLS when configured, and a
  * {@link FrameReader}.
  */
-public final class TcpServer implements AutoCloseable {
+public final class TcpServer implements Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TcpServer.class);
 

@@ -10,6 +10,7 @@ import io.sluice.source.Delivery;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SyslogEvents;
 import io.sluice.source.SyslogSourceSettings;
+import io.sluice.source.net.Listener;
 import io.sluice.source.net.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The bound reader sockets of a UDP source, one event-loop thread each, and their closing. */
-public final class UdpReaders implements AutoCloseable {
+public final class UdpReaders implements Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdpReaders.class);
 
