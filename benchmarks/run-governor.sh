@@ -27,11 +27,11 @@ jar="$here/target/benchmarks.jar"
 java_cmd="${JAVA:-java}"
 mvn_cmd="${MVN:-mvn}"
 
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  echo ">> building core and interceptor-plugin (install), then benchmarks (package)" >&2
-  # -am brings in the parent POM, which the installed modules refer to.
-  (cd "$root" && "$mvn_cmd" -B -q -DskipTests -pl core,interceptor-plugin -am install)
-  (cd "$root" && "$mvn_cmd" -B -q -DskipTests -pl benchmarks package)
+  build_benchmarks
 fi
 if [[ ! -f "$jar" ]]; then
   echo "no $jar: build it (run without SKIP_BUILD=1)" >&2
@@ -62,60 +62,9 @@ written=()
 # What the numbers were measured on, and how busy the machine was when the run began: benchmarks
 # on a shared machine are only as good as their neighbours are quiet.
 {
-  echo "date:        $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "host:        $(uname -srm)"
-  echo "cpu:         $(nproc) x $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
-  echo "memory:      $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)"
-  echo "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo unknown)"
-  echo "java:        $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
-  echo "load:        $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (1, 5, 15 min)"
-  echo "commit:      $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo none)$(git --no-optional-locks -C "$root" diff-index --quiet HEAD -- 2>/dev/null || echo ' (with local changes)')"
+  machine_record
   echo "args:        ${defaults[*]+"${defaults[*]}"} ${user_args[*]+"${user_args[*]}"}"
 } | tee "$results/$stamp-machine.txt" >&2
-
-# CPU accounting, to tell how much of the machine other work took while we measured:
-# busy and steal jiffies of the whole machine, and those of this script's finished children.
-cpu_sample() {
-  local _cpu user nice system idle iowait irq softirq steal _rest
-  read -r _cpu user nice system idle iowait irq softirq steal _rest </proc/stat
-  local ours
-  ours="$(awk '{ print $16 + $17 }' "/proc/$$/stat")"
-  echo "$((user + nice + system + irq + softirq)) $steal $ours $(date +%s.%N)"
-}
-# Prints the cores used by other work (and stolen by the hypervisor) between two samples.
-others_between() {
-  awk -v hz="$(getconf CLK_TCK)" -v a="$1" -v b="$2" 'BEGIN {
-    split(a, x, " "); split(b, y, " ");
-    wall = y[4] - x[4]; if (wall <= 0) wall = 1;
-    others = ((y[1] - x[1]) - (y[3] - x[3])) / hz / wall; if (others < 0) others = 0;
-    printf "%.2f cores busy with other work, %.2f cores stolen by the hypervisor, over %.0f s", others, (y[2] - x[2]) / hz / wall, wall
-  }'
-}
-quiet_check() { # 3 s sample with nothing of ours running: prints the cores other work uses
-  local a b
-  a="$(cpu_sample)"
-  sleep 3
-  b="$(cpu_sample)"
-  awk -v hz="$(getconf CLK_TCK)" -v a="$a" -v b="$b" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); printf "%.2f", ((y[1] - x[1]) - (y[3] - x[3])) / hz / (y[4] - x[4]) }'
-}
-
-# WAIT_QUIET=<seconds>: before each pass, wait up to that long for other work to stop.
-wait_quiet() {
-  local waited=0 used
-  used="$(quiet_check)"
-  while awk -v u="$used" 'BEGIN { exit !(u > 0.10) }'; do
-    if ((waited >= ${WAIT_QUIET:-0})); then
-      echo "!! other work is using $used cores: expect noisy numbers (WAIT_QUIET=<s> waits for quiet)" >&2
-      return
-    fi
-    echo ">> other work is using $used cores; waiting for quiet (${waited}s of ${WAIT_QUIET}s)" >&2
-    sleep 7
-    waited=$((waited + 10))
-    used="$(quiet_check)"
-  done
-  echo ">> machine quiet before the pass (other work: $used cores)" >&2
-}
 
 run_pass() { # name, then JMH options for the pass
   local name="$1"
