@@ -24,6 +24,15 @@ public final class SyslogEvents {
   public static final String STATUS = "flume.syslog.status";
   public static final String TZ_ASSUMED = "syslog.tzAssumed";
 
+  /** "0" to "191": every PRI, facility and severity value, made once. */
+  private static final String[] SMALL = new String[192];
+
+  static {
+    for (int i = 0; i < SMALL.length; i++) {
+      SMALL[i] = Integer.toString(i).intern();
+    }
+  }
+
   private final SyslogParser parser;
   private final KeepFields keepFields;
   private final String clientIpHeader;
@@ -40,21 +49,22 @@ public final class SyslogEvents {
   public record Origin(String clientIp, String localPort) {}
 
   /**
-   * The event for the message in {@code frame[off, off + len)}, already stripped of its trailer.
+   * The event for the message in {@code frame[off, off + len)}, already stripped of its trailer,
+   * received at {@code receivedAt} (epoch ms, as text: see {@link MillisText}).
    * Never throws for any input: the parser cannot, and a message it cannot read becomes an {@code
    * Invalid} event with the whole frame as its body.
    */
   public Event event(byte[] frame, int off, int len, Framing framing, boolean incomplete,
-      Origin origin, long receivedAtMillis, SourceMetrics metrics) {
+      Origin origin, String receivedAt, SourceMetrics metrics) {
     SyslogMessage m = parser.parse(frame, off, len);
     Map<String, String> h = new HashMap<>(32);
     if (m.priority() >= 0) {
-      h.put(Headers.FACILITY, Integer.toString(m.facility()));
-      h.put(Headers.SEVERITY, Integer.toString(m.severity()));
-      h.put("priority", Integer.toString(m.priority()));
+      h.put(Headers.FACILITY, SMALL[m.facility()]);
+      h.put(Headers.SEVERITY, SMALL[m.severity()]);
+      h.put("priority", SMALL[m.priority()]);
     }
     if (m.version() > 0) {
-      h.put("version", Integer.toString(m.version()));
+      h.put("version", m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
     }
     if (m.timestampMillis() != SyslogMessage.NO_TIMESTAMP) {
       h.put("timestamp", Long.toString(m.timestampMillis()));
@@ -82,7 +92,7 @@ public final class SyslogEvents {
       h.put(portHeader, origin.localPort());
     }
     h.put(Headers.EVENT_ID, EventIds.next());
-    h.put(Headers.RECEIVED_AT, Long.toString(receivedAtMillis));
+    h.put(Headers.RECEIVED_AT, receivedAt);
     metrics.received(len, invalid, incomplete);
 
     SimpleEvent e = new SimpleEvent();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.source.Delivery;
+import io.sluice.source.MillisText;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.ConnectionRefusal;
 import io.sluice.source.SourceMetrics.DropReason;
@@ -56,7 +57,8 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
 
   private ChannelHandlerContext ctx;
   private SyslogEvents.Origin origin;
-  private long receivedAt;
+  private final MillisText receivedAtText = new MillisText();
+  private String receivedAt;
   private ByteBuf unread; // what a refusal left uncut, released once cut or at close
   private boolean paused;
   private boolean closed;
@@ -93,7 +95,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
-    receivedAt = System.currentTimeMillis();
+    receivedAt = receivedAtText.of(System.currentTimeMillis());
     if (paused) {
       keepUnread(in); // read before auto-read took effect: cut it after the resume
       return;

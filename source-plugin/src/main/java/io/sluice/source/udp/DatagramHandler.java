@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.sluice.source.Delivery;
+import io.sluice.source.MillisText;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SyslogEvents;
 import io.sluice.source.syslog.Framing;
@@ -36,6 +37,7 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   private final String localPort;
   private final List<Event> batch;
   private final byte[] scratch = new byte[65536]; // for a direct buffer's bytes
+  private final MillisText receivedAt = new MillisText();
   private InetSocketAddress lastSender; // most datagrams come from the sender of the previous one
   private SyslogEvents.Origin lastOrigin;
   private long lastDropLog = System.nanoTime() - LOG_EVERY_NANOS;
@@ -73,7 +75,7 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
     boolean incomplete = len > eventSize;
     batch.add(events.event(buf, off, incomplete ? eventSize : len, Framing.UDP, incomplete,
-        origin(packet.sender()), System.currentTimeMillis(), metrics));
+        origin(packet.sender()), receivedAt.of(System.currentTimeMillis()), metrics));
     if (batch.size() >= batchSize) {
       flush();
     }

@@ -1,0 +1,35 @@
+package io.sluice.source.syslog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+class TerminatorScanTest {
+
+  /** The word-at-a-time scan finds what a byte-at-a-time scan finds, for any bytes and range. */
+  @Property(tries = 3000)
+  void findsTheFirstLfOrNulLikeAPlainScan(
+      @ForAll @Size(max = 64) byte[] noise, @ForAll @IntRange(max = 70) int from,
+      @ForAll @IntRange(max = 70) int to, @ForAll @IntRange(max = 3) int density) {
+    byte[] buf = noise.clone();
+    // Plant terminators and near-misses (0x0B, 0x01, 0x8A) more often than chance would.
+    for (int i = 0; i < buf.length; i++) {
+      if ((buf[i] & 7) < density) {
+        buf[i] = new byte[] {'\n', 0, 0x0B, 0x01, (byte) 0x8A, (byte) 0xFF}[(buf[i] & 0x70) % 6];
+      }
+    }
+    int lo = Math.min(from, buf.length);
+    int hi = Math.max(lo, Math.min(to, buf.length));
+    int expected = -1;
+    for (int i = lo; i < hi; i++) {
+      if (buf[i] == '\n' || buf[i] == 0) {
+        expected = i;
+        break;
+      }
+    }
+    assertEquals(expected, SyslogFramer.indexOfTerminator(buf, lo, hi));
+  }
+}
