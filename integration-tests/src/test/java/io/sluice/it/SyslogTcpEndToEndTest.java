@@ -244,23 +244,14 @@ class SyslogTcpEndToEndTest {
         }
         """.formatted(rsPort, port);
     String n = nonce("rsyslog");
-    List<Command.Result> loggers = new ArrayList<>();
-    long from;
-    long to;
-    try (Rsyslog rs = Rsyslog.start(FlumeAgent.workDir("syslog-tcp").resolve("rsyslog"), config, rsPort)) {
-      from = System.currentTimeMillis();
-      for (int i = 1; i <= 3; i++) {
-        loggers.add(LoggerCommand.send(rsPort, null, "-d", "--rfc5424=notq", "-i", "--msgid", "RS" + i,
+    Rsyslog.Relayed relayed = Rsyslog.relay(FlumeAgent.workDir("syslog-tcp").resolve("rsyslog"), config,
+        rsPort, agent, n, 6, "3 octet-counted, 3 LF", i -> new String[] {
+            "-d", "--rfc5424=notq", "-i", "--msgid", "RS" + i,
             "--sd-id", "ex@32473", "--sd-param", "seq=\"" + i + "\"", "-t", "rsapp", "-p", "local4.notice",
-            n + " " + i + " via rsyslog"));
-      }
-      to = System.currentTimeMillis();
-      try {
-        agent.await(6, "events " + n + " (3 octet-counted, 3 LF)", w -> w.body().startsWith(n));
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "\n--- rsyslogd log ---\n" + rs.log(), e);
-      }
-    }
+            n + " " + i + " via rsyslog"});
+    List<Command.Result> loggers = relayed.loggers();
+    long from = relayed.fromMillis();
+    long to = relayed.toMillis();
     List<Written> got = agent.events(w -> w.body().startsWith(n));
     List<Written> octet = got.stream().filter(w -> "octet".equals(w.header("syslog.framing"))).toList();
     List<Written> lf = got.stream().filter(w -> "lf".equals(w.header("syslog.framing"))).toList();

@@ -129,23 +129,14 @@ class SyslogTlsEndToEndTest {
         }
         """.formatted(serverAuthPort, mutualPort, tls.caPem(), tls.clientPem(), tls.clientKey(), rsPort);
     String n = nonce("rstls");
-    List<Command.Result> loggers = new ArrayList<>();
-    long from;
-    long to;
-    try (Rsyslog rs = Rsyslog.start(FlumeAgent.workDir("syslog-tls").resolve("rsyslog"), config, rsPort)) {
-      from = System.currentTimeMillis();
-      for (int i = 1; i <= 3; i++) {
-        loggers.add(LoggerCommand.send(rsPort, null, "-d", "--rfc5424=notq", "-i", "--msgid", "TLS" + i,
+    Rsyslog.Relayed relayed = Rsyslog.relay(FlumeAgent.workDir("syslog-tls").resolve("rsyslog"), config,
+        rsPort, agent, n, 6, "3 per source", i -> new String[] {
+            "-d", "--rfc5424=notq", "-i", "--msgid", "TLS" + i,
             "--sd-id", "ex@32473", "--sd-param", "seq=\"" + i + "\"", "-t", "tlsapp", "-p", "authpriv.info",
-            n + " " + i + " over TLS"));
-      }
-      to = System.currentTimeMillis();
-      try {
-        agent.await(6, "events " + n + " (3 per source)", w -> w.body().startsWith(n));
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "\n--- rsyslogd log ---\n" + rs.log(), e);
-      }
-    }
+            n + " " + i + " over TLS"});
+    List<Command.Result> loggers = relayed.loggers();
+    long from = relayed.fromMillis();
+    long to = relayed.toMillis();
     for (int port : List.of(serverAuthPort, mutualPort)) {
       List<Written> got = agent.events(
           w -> w.body().startsWith(n) && Integer.toString(port).equals(w.header("localPort")));

@@ -412,14 +412,7 @@ public final class SourceBenchmark {
       m.put("sluiceDroppedChannel", after.sluiceDropped - before.sluiceDropped);
       m.put("sluiceInvalid", after.sluiceInvalid - before.sluiceInvalid);
     }
-    m.put("peakChannelSize", peak);
-    m.put("settleSeconds", settle);
-    m.put("agentCpuSeconds", c0.agentCpuSeconds(c2));
-    m.put("agentCores", c0.agentCpuSeconds(c2) / c0.seconds(c2));
-    m.put("agentCpuMicrosPerEvent", delivered == 0 ? 0 : c0.agentCpuSeconds(c2) * 1e6 / delivered);
-    m.put("othersCores", c0.othersCores(c1));
-    m.put("irqCores", c0.irqCores(c1));
-    m.put("stolenCores", c0.stolenCores(c1));
+    putSettling(m, peak, settle, delivered, c0, c1, c2);
     log("  UDP %-7s sent %,9d at %,8.0f/s  delivered %,9d  lost %,8d (kernel %,d)  %s  agent %.2f µs"
         + " CPU/event, other work %.2f cores", rate == 0 ? "max" : rate / 1000 + "k", r.sent(),
         r.rate(), delivered, r.sent() - delivered, after.kernelDrops - before.kernelDrops,
@@ -501,14 +494,7 @@ public final class SourceBenchmark {
       m.put("sluiceInvalid", after.sluiceInvalid - before.sluiceInvalid);
       m.put("sluiceIncomplete", after.sluiceIncomplete - before.sluiceIncomplete);
     }
-    m.put("peakChannelSize", peak);
-    m.put("settleSeconds", settle);
-    m.put("agentCpuSeconds", c0.agentCpuSeconds(c2));
-    m.put("agentCores", c0.agentCpuSeconds(c2) / c0.seconds(c2));
-    m.put("agentCpuMicrosPerEvent", delivered == 0 ? 0 : c0.agentCpuSeconds(c2) * 1e6 / delivered);
-    m.put("othersCores", c0.othersCores(c1));
-    m.put("irqCores", c0.irqCores(c1));
-    m.put("stolenCores", c0.stolenCores(c1));
+    putSettling(m, peak, settle, delivered, c0, c1, c2);
     log("  TCP %d conn: sent %,10d (%,.0f/s)  delivered %,10d in %.2f s: %,.0f events/s  lost %,d"
         + "  agent %.2f µs CPU/event, other work %.2f cores", connections, r.frames(), r.rate(),
         delivered, elapsed, delivered / elapsed, r.frames() - delivered,
@@ -658,5 +644,21 @@ public final class SourceBenchmark {
     all[0] = first;
     System.arraycopy(rest, 0, all, 1, rest.length);
     return all;
+  }
+
+  /**
+   * What every case records after its traffic: the channel's peak, the time to settle, and the CPU
+   * accounting ({@code c0} at the start, {@code c1} at the end of sending, {@code c2} once settled).
+   */
+  private static void putSettling(Map<String, Object> m, long peak, double settle, long delivered,
+      HostStats.Cpu c0, HostStats.Cpu c1, HostStats.Cpu c2) {
+    m.put("peakChannelSize", peak);
+    m.put("settleSeconds", settle);
+    m.put("agentCpuSeconds", c0.agentCpuSeconds(c2));
+    m.put("agentCores", c0.agentCpuSeconds(c2) / c0.seconds(c2));
+    m.put("agentCpuMicrosPerEvent", delivered == 0 ? 0 : c0.agentCpuSeconds(c2) * 1e6 / delivered);
+    m.put("othersCores", c0.othersCores(c1));
+    m.put("irqCores", c0.irqCores(c1));
+    m.put("stolenCores", c0.stolenCores(c1));
   }
 }

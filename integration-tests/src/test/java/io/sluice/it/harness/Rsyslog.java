@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +101,33 @@ public final class Rsyslog implements AutoCloseable {
             + "\n" + log());
       }
       sleep(50);
+    }
+  }
+
+  /** What {@link #relay} sent: each logger run, and the wall-clock window they ran in. */
+  public record Relayed(List<Command.Result> loggers, long fromMillis, long toMillis) {}
+
+  /**
+   * Starts rsyslog with {@code config}, feeds its UDP input three messages with {@code logger}
+   * ({@code loggerArgs} gives message {@code i}'s arguments, 1 to 3), and waits until the agent has
+   * {@code expected} events whose body starts with {@code nonce}; rsyslog's log is added to a
+   * failure, and rsyslog is stopped either way.
+   */
+  public static Relayed relay(Path dir, String config, int udpInputPort, SyslogPipeline agent,
+      String nonce, int expected, String what, IntFunction<String[]> loggerArgs) {
+    List<Command.Result> loggers = new ArrayList<>();
+    try (Rsyslog rs = start(dir, config, udpInputPort)) {
+      long from = System.currentTimeMillis();
+      for (int i = 1; i <= 3; i++) {
+        loggers.add(LoggerCommand.send(udpInputPort, null, loggerArgs.apply(i)));
+      }
+      long to = System.currentTimeMillis();
+      try {
+        agent.await(expected, "events " + nonce + " (" + what + ")", w -> w.body().startsWith(nonce));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n--- rsyslogd log ---\n" + rs.log(), e);
+      }
+      return new Relayed(loggers, from, to);
     }
   }
 
