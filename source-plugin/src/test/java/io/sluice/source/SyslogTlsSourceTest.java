@@ -134,6 +134,23 @@ class SyslogTlsSourceTest {
   }
 
   @Test
+  void theKeystoreIsReadOnceAtStartNotPerConnection() throws Exception {
+    Path copy = dir.resolve("server-copy.p12");
+    Files.copy(server, copy);
+    Map<String, String> props = new java.util.HashMap<>(tls("none"));
+    props.put("keystore", copy.toString());
+    try (SourceTestRig rig = new SourceTestRig(new SyslogTcpSource(), props, Map.of(), Map.of())) {
+      Files.delete(copy); // Flume's TCP source would fail every connection from here on
+      for (int i = 0; i < 2; i++) {
+        try (SSLSocket s = connect(rig, "TLSv1.3", false)) {
+          send(s, MSG + " " + i);
+          assertEquals("over tls " + i, SourceTestRig.body(rig.takeAll(1, 5000).get(0)));
+        }
+      }
+    }
+  }
+
+  @Test
   void aBadKeystoreIsAConfigurationError() {
     Map<String, String> props = new java.util.HashMap<>(tls("none"));
     props.put("keystore-password", "wrong");
