@@ -48,6 +48,12 @@ final class EventStore<E> {
   private volatile int redeliveries;
   private volatile long nextDeferredDue = Long.MAX_VALUE;
 
+  // When takers nap rather than announce their wait (see streaming()): under takeLock.
+  private static final long NAP_NANOS = 50_000;
+  private static final long STREAM_NANOS = 1_000_000;
+  private long cursorSeen = Long.MIN_VALUE;
+  private long streamSeenAt;
+
   EventStore(int ringSize, long deferredCapacity, long maxLagMillis, Clock clock) {
     this.clock = clock;
     this.express = new ExpressRing<>(ringSize);
@@ -169,11 +175,6 @@ final class EventStore<E> {
     }
     return now - streamSeenAt < STREAM_NANOS;
   }
-
-  private static final long NAP_NANOS = 50_000;
-  private static final long STREAM_NANOS = 1_000_000;
-  private long cursorSeen = Long.MIN_VALUE; // under takeLock
-  private long streamSeenAt;
 
   /** No rolled-back event waits and no deferred event is due: the next take is an express one. */
   private boolean onlyExpressCanServe() {
