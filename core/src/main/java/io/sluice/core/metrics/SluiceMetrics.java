@@ -30,7 +30,7 @@ public final class SluiceMetrics {
   private static final MetricRegistry REGISTRY = new MetricRegistry();
   private static JmxReporter reporter;
   private static ScheduledExecutorService feeder;
-  private static final Map<String, ScheduledFuture<?>> FEEDS = new ConcurrentHashMap<>();
+  private static final Map<String, Feed> FEEDS = new ConcurrentHashMap<>();
 
   private SluiceMetrics() {}
 
@@ -55,19 +55,40 @@ public final class SluiceMetrics {
    */
   public static Meter meterOf(String name, LongSupplier total) {
     Meter meter = registry().meter(name);
-    long[] seen = {total.getAsLong()};
-    Runnable catchUp = () -> {
-      long now = total.getAsLong();
-      if (now > seen[0]) {
-        meter.mark(now - seen[0]);
-      }
-      seen[0] = now; // a total that went back (a counter reset) starts over from there
-    };
-    ScheduledFuture<?> old = FEEDS.put(name, feeder().scheduleAtFixedRate(catchUp, 1, 1, TimeUnit.SECONDS));
+    Feed feed = new Feed(meter, total);
+    feed.task = feeder().scheduleAtFixedRate(feed::catchUp, 1, 1, TimeUnit.SECONDS);
+    Feed old = FEEDS.put(name, feed);
     if (old != null) {
-      old.cancel(false);
+      old.task.cancel(false);
     }
     return meter;
+  }
+
+  /** A meter and the total it follows. */
+  private static final class Feed {
+    private final Meter meter;
+    private final LongSupplier total;
+    private long seen;
+    private ScheduledFuture<?> task;
+
+    Feed(Meter meter, LongSupplier total) {
+      this.meter = meter;
+      this.total = total;
+      this.seen = total.getAsLong();
+    }
+
+    synchronized void catchUp() {
+      long now = total.getAsLong();
+      if (now > seen) {
+        meter.mark(now - seen);
+      }
+      seen = now; // a total that went back (a counter reset) starts over from there
+    }
+  }
+
+  /** Brings every fed meter up to its total now, as the once-a-second task does (for tests). */
+  static void feedNow() {
+    FEEDS.values().forEach(Feed::catchUp);
   }
 
   private static synchronized ScheduledExecutorService feeder() {
@@ -88,7 +109,7 @@ public final class SluiceMetrics {
     FEEDS.entrySet().removeIf(e -> {
       boolean match = e.getKey().startsWith(dotted);
       if (match) {
-        e.getValue().cancel(false);
+        e.getValue().task.cancel(false);
       }
       return match;
     });
