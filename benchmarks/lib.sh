@@ -72,3 +72,24 @@ wait_quiet() {
   done
   echo ">> machine quiet before the pass (other work: $used cores)" >&2
 }
+
+# For the JMH scripts: has_opt OPT tells whether the user's arguments (`user_args`) name OPT, and
+# jmh_defaults sets `defaults` to the default options (-f 1 -wi 3 -w 1s -i 5 -r 1s) they do not name.
+has_opt() {
+  local a
+  for a in "${user_args[@]+"${user_args[@]}"}"; do
+    [[ "$a" == "$1" ]] && return 0
+  done
+  return 1
+}
+
+jmh_defaults() {
+  local pair opt val
+  defaults=()
+  for pair in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s"; do
+    read -r opt val <<<"$pair"
+    if ! has_opt "$opt"; then
+      defaults+=("$opt" "$val")
+    fi
+  done
+}

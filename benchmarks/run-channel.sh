@@ -69,21 +69,7 @@ if ((patterns == 0)); then
   user_args+=("ChannelBenchmark")
 fi
 
-has_opt() {
-  local a
-  for a in "${user_args[@]+"${user_args[@]}"}"; do
-    [[ "$a" == "$1" ]] && return 0
-  done
-  return 1
-}
-
-defaults=()
-for pair in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s"; do
-  read -r opt val <<<"$pair"
-  if ! has_opt "$opt"; then
-    defaults+=("$opt" "$val")
-  fi
-done
+jmh_defaults
 
 mkdir -p "$results"
 stamp="$(date +%Y%m%d-%H%M%S)"
