@@ -123,6 +123,7 @@ class SyslogTcpSourceTest {
       assertEquals(List.of("message a", "message b"), got.stream().map(SourceTestRig::body).toList());
       assertTrue(tookMillis >= 3 * 200, "retried after the advised 200 ms, 3 times: " + tookMillis);
       assertEquals(0, metric(rig, "dropped.rejected"));
+      assertEquals(1, metric(rig, "backpressure.pauses"), "one pause, however many retries");
     }
   }
 

@@ -198,9 +198,12 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
     if (abandoned) {
       return;
     }
+    deliverPending(); // still paused: a refusal only plans the next resume
+    if (!pending.isEmpty()) {
+      return;
+    }
     paused = false;
-    deliverPending();
-    if (!paused && unread != null) {
+    if (unread != null) {
       ByteBuf rest = unread;
       unread = null;
       cut(rest);
