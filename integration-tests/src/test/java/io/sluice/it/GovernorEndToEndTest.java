@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Flume's own {@code syslogudp} source, then the TokenBucketInterceptor at 3000/s per {@code
+ * Sluice's {@code SyslogUdpSource}, then the TokenBucketInterceptor at 3000/s per {@code
  * clientIp} (the published per-source UDP limit of a hosted syslog service), then a multiplexing
  * selector on {@code sluice.disposition} into one {@code file_roll} sink per disposition.
  */
@@ -40,7 +40,7 @@ class GovernorEndToEndTest {
         a1.channels = cp cb ct
         a1.sinks = kp kb kt
 
-        a1.sources.r1.type = syslogudp
+        a1.sources.r1.type = io.sluice.source.SyslogUdpSource
         a1.sources.r1.host = 127.0.0.1
         a1.sources.r1.port = %1$d
         a1.sources.r1.clientIPHeader = clientIp
@@ -157,7 +157,7 @@ class GovernorEndToEndTest {
       assertTrue(floodAdmitted >= floor,
           "flood admitted only " + floodAdmitted + " of " + floodReceived + " received");
       // The flood went beyond what the bucket and the deferral window could take, whatever share
-      // of it Flume's syslogudp source managed to read on a loaded machine.
+      // of it reached the source on a loaded machine.
       assertTrue(throttledCount > 0,
           "the test did not flood: received " + floodReceived + " of " + flood + " sent");
       assertEquals(keep ? throttledCount : 0, countFrom("127.0.0.1", throttled));
@@ -181,10 +181,9 @@ class GovernorEndToEndTest {
         assertEquals(w.header("clientIp"), w.header("sluice.limitKey"));
       }
 
-      // The quiet sender was never throttled, nor even deferred. (Flume's syslogudp source reads
-      // one datagram per transaction and its socket buffer is the OS default, so under the flood
-      // it may lose datagrams of both senders before the interceptor sees them; what it loses is
-      // counted by neither, and is not the governor's doing.)
+      // The quiet sender was never throttled, nor even deferred. (On a loaded machine the kernel
+      // may drop datagrams of both senders before the source reads them, counted in the source's
+      // dropped.kernel; that loss is not the governor's doing.)
       assertEquals(0, countFrom("127.0.0.2", throttled, batched));
       long quietDelivered = countFrom("127.0.0.2", processed);
       double floodArrived = (double) floodReceived / flood;
