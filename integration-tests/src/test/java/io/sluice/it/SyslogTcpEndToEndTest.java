@@ -4,6 +4,7 @@ import static io.sluice.it.harness.SyslogChecks.assertAbsent;
 import static io.sluice.it.harness.SyslogChecks.assertEnvelope;
 import static io.sluice.it.harness.SyslogChecks.assertPriority;
 import static io.sluice.it.harness.SyslogChecks.assertTimestampNear;
+import static io.sluice.it.harness.SyslogChecks.nonce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,6 @@ import io.sluice.it.harness.SyslogPipeline;
 import io.sluice.it.harness.TcpSender;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,10 +51,6 @@ class SyslogTcpEndToEndTest {
     if (agent != null) {
       agent.close();
     }
-  }
-
-  private static String nonce(String label) {
-    return label + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.sluice.it;
 import static io.sluice.it.harness.SyslogChecks.assertEnvelope;
 import static io.sluice.it.harness.SyslogChecks.assertPriority;
 import static io.sluice.it.harness.SyslogChecks.assertTimestampNear;
+import static io.sluice.it.harness.SyslogChecks.nonce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,6 @@ import io.sluice.it.harness.TlsMaterial;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,10 +75,6 @@ class SyslogTlsEndToEndTest {
     if (agent != null) {
       agent.close();
     }
-  }
-
-  private static String nonce(String label) {
-    return label + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.sluice.it.harness.LoggerCommand;
 import io.sluice.it.harness.Ports;
 import io.sluice.it.harness.SinkFiles.Written;
+import io.sluice.it.harness.SyslogChecks;
 import io.sluice.it.harness.SyslogPipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +68,7 @@ class SyslogUdpEndToEndTest {
    */
   private static Delivered deliver(String label, ToLongFunction<String> send) {
     for (int attempt = 1; ; attempt++) {
-      String nonce = label + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + attempt;
+      String nonce = SyslogChecks.nonce(label) + "-" + attempt;
       long kernelBefore = agent.gauge("source.u.dropped.kernel");
       long receivedBefore = agent.sourceCounter("u", "EventReceivedCount");
       long from = System.currentTimeMillis();

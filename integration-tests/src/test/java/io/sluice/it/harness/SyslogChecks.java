@@ -13,6 +13,11 @@ public final class SyslogChecks {
 
   private SyslogChecks() {}
 
+  /** A marker unique to one test's messages, so it finds its own among everything the sink wrote. */
+  public static String nonce(String label) {
+    return label + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
   /**
    * The headers every syslog event carries: format and framing, the sender's address and the
    * listening port, a well-formed {@code sluice.eventId}, and a {@code sluice.receivedAt} between
