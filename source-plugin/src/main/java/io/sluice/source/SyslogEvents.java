@@ -1,13 +1,14 @@
 package io.sluice.source;
 
 import io.sluice.core.EventIds;
+import io.sluice.core.HeaderMap;
 import io.sluice.core.Headers;
 import io.sluice.source.syslog.Framing;
 import io.sluice.source.syslog.KeepFields;
 import io.sluice.source.syslog.SyslogMessage;
 import io.sluice.source.syslog.SyslogParser;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.flume.Event;
 import org.apache.flume.event.SimpleEvent;
 
@@ -33,16 +34,27 @@ public final class SyslogEvents {
     }
   }
 
+  /** Room for the most headers made here (16) and those an interceptor adds (the Governor's). */
+  private static final int HEADROOM = 20;
+
   private final SyslogParser parser;
   private final KeepFields keepFields;
   private final String clientIpHeader;
   private final String portHeader;
+  /** True unless a configured name is one of ours, or both are the same: then the last put wins. */
+  private final boolean configuredNamesFree;
 
   public SyslogEvents(SyslogParser parser, KeepFields keepFields, String clientIpHeader, String portHeader) {
     this.parser = parser;
     this.keepFields = keepFields;
     this.clientIpHeader = clientIpHeader;
     this.portHeader = portHeader;
+    Set<String> ours = Set.of(Headers.FACILITY, Headers.SEVERITY, "priority", "version", "timestamp",
+        TZ_ASSUMED, "host", "appName", "procId", "msgId", "structuredData", STATUS, "syslog.format",
+        "syslog.framing", Headers.EVENT_ID, Headers.RECEIVED_AT);
+    this.configuredNamesFree = (clientIpHeader == null || !ours.contains(clientIpHeader))
+        && (portHeader == null || !ours.contains(portHeader))
+        && !Objects.equals(clientIpHeader, portHeader);
   }
 
   /** What the caller knows of where a message came from. */
@@ -57,19 +69,19 @@ public final class SyslogEvents {
   public Event event(byte[] frame, int off, int len, Framing framing, boolean incomplete,
       Origin origin, String receivedAt, SourceMetrics metrics) {
     SyslogMessage m = parser.parse(frame, off, len);
-    Map<String, String> h = new HashMap<>(32);
+    HeaderMap h = new HeaderMap(HEADROOM);
     if (m.priority() >= 0) {
-      h.put(Headers.FACILITY, SMALL[m.facility()]);
-      h.put(Headers.SEVERITY, SMALL[m.severity()]);
-      h.put("priority", SMALL[m.priority()]);
+      h.putNew(Headers.FACILITY, SMALL[m.facility()]);
+      h.putNew(Headers.SEVERITY, SMALL[m.severity()]);
+      h.putNew("priority", SMALL[m.priority()]);
     }
     if (m.version() > 0) {
-      h.put("version", m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
+      h.putNew("version", m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
     }
     if (m.timestampMillis() != SyslogMessage.NO_TIMESTAMP) {
-      h.put("timestamp", Long.toString(m.timestampMillis()));
+      h.putNew("timestamp", Long.toString(m.timestampMillis()));
       if (m.tzAssumed()) {
-        h.put(TZ_ASSUMED, "true");
+        h.putNew(TZ_ASSUMED, "true");
       }
     }
     putIfPresent(h, "host", m.hostname());
@@ -79,20 +91,20 @@ public final class SyslogEvents {
     putIfPresent(h, "structuredData", m.structuredData());
     boolean invalid = m.status() != null;
     if (invalid) {
-      h.put(STATUS, m.status());
+      h.putNew(STATUS, m.status());
     } else if (incomplete) {
-      h.put(STATUS, INCOMPLETE);
+      h.putNew(STATUS, INCOMPLETE);
     }
-    h.put("syslog.format", m.format().headerValue());
-    h.put("syslog.framing", framing.headerValue());
+    h.putNew("syslog.format", m.format().headerValue());
+    h.putNew("syslog.framing", framing.headerValue());
+    h.putNew(Headers.EVENT_ID, EventIds.next());
+    h.putNew(Headers.RECEIVED_AT, receivedAt);
     if (clientIpHeader != null && origin.clientIp() != null) {
-      h.put(clientIpHeader, origin.clientIp());
+      putConfigured(h, clientIpHeader, origin.clientIp());
     }
     if (portHeader != null) {
-      h.put(portHeader, origin.localPort());
+      putConfigured(h, portHeader, origin.localPort());
     }
-    h.put(Headers.EVENT_ID, EventIds.next());
-    h.put(Headers.RECEIVED_AT, receivedAt);
     metrics.received(len, invalid, incomplete);
 
     SimpleEvent e = new SimpleEvent();
@@ -101,9 +113,17 @@ public final class SyslogEvents {
     return e;
   }
 
-  private static void putIfPresent(Map<String, String> h, String name, String value) {
-    if (value != null) {
+  private void putConfigured(HeaderMap h, String name, String value) {
+    if (configuredNamesFree) {
+      h.putNew(name, value);
+    } else {
       h.put(name, value);
+    }
+  }
+
+  private static void putIfPresent(HeaderMap h, String name, String value) {
+    if (value != null) {
+      h.putNew(name, value);
     }
   }
 }

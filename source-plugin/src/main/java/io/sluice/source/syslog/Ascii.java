@@ -35,6 +35,16 @@ final class Ascii {
     return value;
   }
 
+  /**
+   * The value of the two decimal digits at {@code p} and {@code p + 1}, or -1; the caller has
+   * checked that both are in bounds. Branch-free: timestamps are read for every message.
+   */
+  static int twoDigits(byte[] b, int p) {
+    int tens = b[p] - '0';
+    int ones = b[p + 1] - '0';
+    return (tens | ones | (9 - tens) | (9 - ones)) < 0 ? -1 : tens * 10 + ones;
+  }
+
   /** The position of the first byte at or after {@code p} that is not a space. */
   static int skipSpaces(byte[] b, int p, int end) {
     while (p < end && b[p] == ' ') {

@@ -32,13 +32,15 @@ final class Rfc3339 {
         || b[p + 16] != ':') {
       return -1;
     }
-    int year = Ascii.digits(b, p, 4, end);
-    int month = Ascii.digits(b, p + 5, 2, end);
-    int day = Ascii.digits(b, p + 8, 2, end);
-    int hour = Ascii.digits(b, p + 11, 2, end);
-    int minute = Ascii.digits(b, p + 14, 2, end);
-    int second = Ascii.digits(b, p + 17, 2, end);
-    if ((year | month | day | hour | minute | second) < 0
+    int century = Ascii.twoDigits(b, p); // all within MIN_LENGTH, checked above
+    int yearOfCentury = Ascii.twoDigits(b, p + 2);
+    int month = Ascii.twoDigits(b, p + 5);
+    int day = Ascii.twoDigits(b, p + 8);
+    int hour = Ascii.twoDigits(b, p + 11);
+    int minute = Ascii.twoDigits(b, p + 14);
+    int second = Ascii.twoDigits(b, p + 17);
+    int year = century * 100 + yearOfCentury;
+    if ((century | yearOfCentury | month | day | hour | minute | second) < 0
         || !CivilTime.isValid(year, month, day, hour, minute, second)) {
       return -1;
     }

@@ -97,10 +97,7 @@ final class Rfc5424 {
    * (STRUCTURED- DATA always follows); returns the position of that space, or -1.
    */
   private static int field(byte[] b, int p, int end, int max) {
-    int i = p;
-    while (i < end && Ascii.isPrintUsAscii(b[i])) {
-      i++;
-    }
+    int i = WordScan.endOfPrintUsAscii(b, p, end);
     int length = i - p;
     return length >= 1 && length <= max && i < end && b[i] == ' ' ? i : -1;
   }

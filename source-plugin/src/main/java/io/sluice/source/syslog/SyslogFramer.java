@@ -1,8 +1,5 @@
 package io.sluice.source.syslog;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -225,7 +222,7 @@ public final class SyslogFramer {
   private int line(byte[] buf, int frameStart, int i, int end, FrameSink sink) {
     int room = maxFrameBytes - buffered - (i - frameStart);
     int limit = (int) Math.min(end, (long) i + room);
-    int terminator = indexOfTerminator(buf, i, limit);
+    int terminator = WordScan.indexOfLfOrNul(buf, i, limit);
     if (terminator >= 0) {
       state = State.START;
       emit(buf, frameStart, terminator, Framing.LF, false, sink);
@@ -259,7 +256,7 @@ public final class SyslogFramer {
   }
 
   private int discardLine(byte[] buf, int i, int end, FrameSink sink) {
-    int terminator = indexOfTerminator(buf, i, end);
+    int terminator = WordScan.indexOfLfOrNul(buf, i, end);
     int stop = terminator < 0 ? end : terminator;
     if (stop > i) {
       sink.discarded(stop - i);
@@ -270,37 +267,6 @@ public final class SyslogFramer {
     state = State.START;
     return terminator + 1;
   }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long LFS = ONES * '\n';
-
-  /**
-   * The first LF or NUL in {@code buf[from, to)}, or -1. Looks at eight bytes at a time (a zero
-   * byte in {@code x} or in {@code x ^ LFS} marks one): finding line ends is most of the work of
-   * cutting LF-framed streams.
-   */
-  static int indexOfTerminator(byte[] buf, int from, int to) {
-    int i = from;
-    for (; i + Long.BYTES <= to; i += Long.BYTES) {
-      long x = (long) LONGS.get(buf, i);
-      long y = x ^ LFS;
-      // The lowest byte flagged is exact: a borrow only spreads towards higher bytes.
-      long found = ((x - ONES) & ~x | (y - ONES) & ~y) & HIGHS;
-      if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
-      if (buf[i] == '\n' || buf[i] == 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
 
   /** Delivers the frame made of the buffered bytes and {@code buf[from, to)}. */
   private void emit(

@@ -7,7 +7,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class TerminatorScanTest {
+class WordScanTest {
 
   /** The word-at-a-time scan finds what a byte-at-a-time scan finds, for any bytes and range. */
   @Property(tries = 3000)
@@ -30,6 +30,27 @@ class TerminatorScanTest {
         break;
       }
     }
-    assertEquals(expected, SyslogFramer.indexOfTerminator(buf, lo, hi));
+    assertEquals(expected, WordScan.indexOfLfOrNul(buf, lo, hi));
+  }
+
+  /** The end of a header field, found a word at a time, is where a plain scan finds it. */
+  @Property(tries = 3000)
+  void findsTheEndOfPrintableAsciiLikeAPlainScan(
+      @ForAll @Size(max = 64) byte[] noise, @ForAll @IntRange(max = 70) int from,
+      @ForAll @IntRange(max = 70) int to, @ForAll @IntRange(max = 3) int density) {
+    byte[] buf = noise.clone();
+    // Mostly printable, with the edges of the range (32, 33, 126, 127, 128, 255, 0) planted.
+    for (int i = 0; i < buf.length; i++) {
+      buf[i] = (buf[i] & 7) < density
+          ? new byte[] {' ', '!', '~', 0x7F, (byte) 0x80, (byte) 0xFF, 0}[(buf[i] & 0x70) % 7]
+          : (byte) (33 + Math.floorMod(buf[i], 94));
+    }
+    int lo = Math.min(from, buf.length);
+    int hi = Math.max(lo, Math.min(to, buf.length));
+    int expected = lo;
+    while (expected < hi && buf[expected] >= 33 && buf[expected] <= 126) {
+      expected++;
+    }
+    assertEquals(expected, WordScan.endOfPrintUsAscii(buf, lo, hi));
   }
 }

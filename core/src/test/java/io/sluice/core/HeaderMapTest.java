@@ -1,0 +1,140 @@
+package io.sluice.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/** HeaderMap is a {@link Map}: checked against LinkedHashMap, the model with the same order. */
+class HeaderMapTest {
+
+  /** One step on both maps; keys from a small pool so that steps hit present keys often. */
+  record Op(int kind, String key, String value) {}
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    Arbitrary<String> keys =
+        Arbitraries.oneOf(Arbitraries.of("host", "Severity", "a", "b", "c", "d", "e", "f", "g"),
+            Arbitraries.just(null), Arbitraries.strings().alpha().ofMaxLength(2));
+    Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(3), Arbitraries.just(null));
+    Arbitrary<Op> op =
+        Combinators.combine(Arbitraries.integers().between(0, 9), keys, values).as(Op::new);
+    return op.list().ofMaxSize(80);
+  }
+
+  @Property(tries = 500, seed = "2026")
+  void behavesAsLinkedHashMap(@ForAll("ops") List<Op> ops) {
+    HeaderMap map = new HeaderMap(2); // small, so that it grows
+    Map<String, String> model = new LinkedHashMap<>();
+    for (Op op : ops) {
+      switch (op.kind()) {
+        case 0, 1, 2 -> assertEquals(model.put(op.key(), op.value()), map.put(op.key(), op.value()));
+        case 3 -> assertEquals(model.remove(op.key()), map.remove(op.key()));
+        case 4 -> {
+          assertEquals(model.get(op.key()), map.get(op.key()));
+          assertEquals(model.containsKey(op.key()), map.containsKey(op.key()));
+          assertEquals(model.containsValue(op.value()), map.containsValue(op.value()));
+        }
+        case 5 -> { // remove through the entry iterator
+          model.entrySet().removeIf(e -> Objects.equals(e.getKey(), op.key()));
+          Iterator<Map.Entry<String, String>> it = map.entrySet().iterator();
+          while (it.hasNext()) {
+            if (Objects.equals(it.next().getKey(), op.key())) {
+              it.remove();
+            }
+          }
+        }
+        case 6 -> { // write through an entry
+          model.entrySet().forEach(e -> e.setValue(e.getValue() + "!"));
+          map.entrySet().forEach(e -> e.setValue(e.getValue() + "!"));
+        }
+        case 7 -> {
+          model.keySet().remove(op.key());
+          map.keySet().remove(op.key());
+        }
+        case 8 -> {
+          if (!model.containsKey(op.key())) {
+            model.put(op.key(), op.value());
+            map.putNew(op.key(), op.value());
+          }
+        }
+        default -> {
+          if (op.value() == null) {
+            model.clear();
+            map.clear();
+          }
+        }
+      }
+      assertEquals(model.size(), map.size());
+      assertEquals(new ArrayList<>(model.entrySet()), new ArrayList<>(map.entrySet()), "order and content");
+      assertEquals(model, map);
+      assertEquals(map, model);
+      assertEquals(model.hashCode(), map.hashCode());
+      assertEquals(model.toString(), map.toString());
+    }
+    Map<String, String> seen = new LinkedHashMap<>();
+    map.forEach(seen::put);
+    assertEquals(model, seen);
+  }
+
+  @Test
+  void iteratorRemovesInPlaceAndRefusesMisuse() {
+    HeaderMap map = new HeaderMap(4);
+    map.putNew("a", "1");
+    map.putNew("b", "2");
+    map.putNew("c", "3");
+    Iterator<Map.Entry<String, String>> it = map.entrySet().iterator();
+    assertThrows(IllegalStateException.class, it::remove);
+    assertEquals("a", it.next().getKey());
+    it.remove();
+    assertThrows(IllegalStateException.class, it::remove);
+    assertEquals("b", it.next().getKey());
+    assertEquals("c", it.next().getKey());
+    it.remove();
+    assertFalse(it.hasNext());
+    assertThrows(NoSuchElementException.class, it::next);
+    assertEquals(Map.of("b", "2"), map);
+  }
+
+  @Test
+  void changesOutsideAnIteratorAreDetected() {
+    HeaderMap map = new HeaderMap(4);
+    map.put("a", "1");
+    map.put("b", "2");
+    Iterator<String> it = map.keySet().iterator();
+    it.next();
+    map.put("c", "3");
+    assertThrows(ConcurrentModificationException.class, it::next);
+    assertThrows(ConcurrentModificationException.class, () -> map.forEach((k, v) -> map.remove("c")));
+  }
+
+  @Test
+  void equalKeysThatAreNotTheSameStringFindTheEntry() {
+    HeaderMap map = new HeaderMap(4);
+    map.putNew(Headers.CLIENT_IP, "10.0.0.1");
+    String fromConfig = new String("clientIp".toCharArray()); // as read from a properties file
+    assertEquals("10.0.0.1", map.get(fromConfig));
+    assertEquals("10.0.0.1", map.put(fromConfig, "10.0.0.2"));
+    assertEquals(1, map.size());
+    assertNull(map.get("clientip"));
+    assertTrue(map.equals(new HashMap<>(Map.of("clientIp", "10.0.0.2"))));
+  }
+}
