@@ -46,10 +46,12 @@ final class BsdTimestamp {
 
   private final LocalZone zone;
   private final Clock clock;
+  private final Rfc3339 rfc3339;
 
   BsdTimestamp(LocalZone zone, Clock clock) {
     this.zone = zone;
     this.clock = clock;
+    this.rfc3339 = new Rfc3339(zone);
   }
 
   /**
@@ -58,7 +60,7 @@ final class BsdTimestamp {
    */
   int parse(byte[] b, int p, int end, SyslogMessage.Builder out) {
     if (Rfc3339.startsAt(b, p, end)) {
-      int q = Rfc3339.parse(b, p, end, zone, out);
+      int q = rfc3339.parse(b, p, end, out);
       if (q >= 0 && q < end && b[q] == ':') {
         q++;
       }

@@ -14,11 +14,11 @@ final class Rfc5424 {
   private static final int MAX_VERSION_DIGITS = 3;
 
   private final FieldLimits limits;
-  private final LocalZone zone;
+  private final Rfc3339 rfc3339;
 
   Rfc5424(FieldLimits limits, LocalZone zone) {
     this.limits = limits;
-    this.zone = zone;
+    this.rfc3339 = new Rfc3339(zone);
   }
 
   /** True when a VERSION-like number (1-3 digits) and a space follow the PRI. */
@@ -89,7 +89,7 @@ final class Rfc5424 {
       out.timestampText(p, p + 1);
       return p + 1;
     }
-    return Rfc3339.parse(b, p, end, zone, out);
+    return rfc3339.parse(b, p, end, out);
   }
 
   /**

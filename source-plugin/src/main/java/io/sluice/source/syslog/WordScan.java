@@ -21,6 +21,11 @@ final class WordScan {
 
   private WordScan() {}
 
+  /** The eight bytes at {@code i} as a little-endian word; the caller has checked they are there. */
+  static long longAt(byte[] buf, int i) {
+    return (long) LONGS.get(buf, i);
+  }
+
   /** The first LF or NUL in {@code buf[from, to)}, or -1. */
   static int indexOfLfOrNul(byte[] buf, int from, int to) {
     int i = from;

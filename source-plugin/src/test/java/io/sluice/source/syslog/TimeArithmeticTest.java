@@ -117,4 +117,33 @@ class TimeArithmeticTest {
         .ofMinSize(1)
         .ofMaxSize(8);
   }
+
+  /**
+   * Rfc3339 remembers the last minute it read: a parser reused over timestamps that mostly share
+   * their minute (valid or not: a bad day, a leap second, a bad separator) reads each one as a
+   * parser that has seen nothing does.
+   */
+  @Property(tries = 300, seed = "1123")
+  void theRememberedMinuteChangesNoResult(@ForAll("timestamps") List<String> timestamps) {
+    LocalZone zone = new LocalZone(ZoneId.of("Europe/Berlin"));
+    Rfc3339 reused = new Rfc3339(zone);
+    for (String t : timestamps) {
+      byte[] b = t.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      SyslogMessage.Builder fresh = new SyslogMessage.Builder();
+      SyslogMessage.Builder again = new SyslogMessage.Builder();
+      int end = new Rfc3339(zone).parse(b, 0, b.length, fresh);
+      assertEquals(end, reused.parse(b, 0, b.length, again), t);
+      assertEquals(fresh.timestampMillis, again.timestampMillis, t);
+      assertEquals(fresh.tzAssumed, again.tzAssumed, t);
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> timestamps() {
+    Arbitrary<String> minute = Arbitraries.of("2026-11-23T07:14", "2026-11-23T07:15", "2024-02-29T23:59",
+        "2025-02-29T10:00", "2026-13-01T00:00", "2026-11-23t07:14", "2026-11-23T24:00");
+    Arbitrary<String> second = Arbitraries.of(":00", ":59", ":60", ":7x", ":05.123", ":05.5Z", ":05+01:00",
+        ":05.999999-08:30", ":05Z");
+    return net.jqwik.api.Combinators.combine(minute, second).as(String::concat).list().ofMinSize(1).ofMaxSize(30);
+  }
 }
