@@ -29,10 +29,12 @@ final class Rfc3164 {
 
   private final FieldLimits limits;
   private final BsdTimestamp timestamps;
+  private final RepeatedStrings repeated;
 
-  Rfc3164(FieldLimits limits, BsdTimestamp timestamps) {
+  Rfc3164(FieldLimits limits, BsdTimestamp timestamps, RepeatedStrings repeated) {
     this.limits = limits;
     this.timestamps = timestamps;
+    this.repeated = repeated;
   }
 
   /**
@@ -85,7 +87,7 @@ final class Rfc3164 {
     if (!isHostname(b, i, hostnameEnd)) {
       return i;
     }
-    out.hostname = Ascii.stringOrNil(b, i, hostnameEnd);
+    out.hostname = repeated.orNil(b, i, hostnameEnd);
     i = Ascii.skipSpaces(b, hostnameEnd, end);
     if (i < end && b[i] == ':' && Ascii.atTokenEnd(b, i + 1, end)) { // Cisco ASA: "fw01 : %ASA-..."
       return Math.min(i + 2, end);
@@ -139,7 +141,7 @@ final class Rfc3164 {
     if ((headerless && !(hasPid && isDigits(b, pidFrom, pidTo))) || !Ascii.atTokenEnd(b, i, end)) {
       return -1;
     }
-    out.appName = Ascii.stringOrNil(b, p, nameEnd);
+    out.appName = repeated.orNil(b, p, nameEnd);
     out.procId = hasPid ? Ascii.stringOrNil(b, pidFrom, pidTo) : null;
     return i < end ? i + 1 : end;
   }

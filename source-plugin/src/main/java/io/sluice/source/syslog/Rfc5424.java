@@ -15,10 +15,12 @@ final class Rfc5424 {
 
   private final FieldLimits limits;
   private final Rfc3339 rfc3339;
+  private final RepeatedStrings repeated;
 
-  Rfc5424(FieldLimits limits, LocalZone zone) {
+  Rfc5424(FieldLimits limits, LocalZone zone, RepeatedStrings repeated) {
     this.limits = limits;
     this.rfc3339 = new Rfc3339(zone);
+    this.repeated = repeated;
   }
 
   /** True when a VERSION-like number (1-3 digits) and a space follow the PRI. */
@@ -73,10 +75,10 @@ final class Rfc5424 {
     }
     out.format = SyslogFormat.RFC5424;
     out.version = version;
-    out.hostname = Ascii.stringOrNil(b, hostnameFrom, hostnameEnd);
-    out.appName = Ascii.stringOrNil(b, hostnameEnd + 1, appNameEnd);
-    out.procId = Ascii.stringOrNil(b, appNameEnd + 1, procIdEnd);
-    out.msgId = Ascii.stringOrNil(b, procIdEnd + 1, msgIdEnd);
+    out.hostname = repeated.orNil(b, hostnameFrom, hostnameEnd);
+    out.appName = repeated.orNil(b, hostnameEnd + 1, appNameEnd);
+    out.procId = Ascii.stringOrNil(b, appNameEnd + 1, procIdEnd); // mostly a new one each time
+    out.msgId = repeated.orNil(b, procIdEnd + 1, msgIdEnd);
     out.structuredData =
         b[sdFrom] == '-' ? null : new String(b, sdFrom, sdEnd - sdFrom, StandardCharsets.UTF_8);
     out.body(msgStart(b, sdEnd, end), end);

@@ -39,8 +39,9 @@ public final class SyslogParser {
     this.zone3164 = builder.zone3164;
     this.limits = builder.limits;
     LocalZone zone = new LocalZone(builder.zone3164);
-    this.rfc5424 = new Rfc5424(builder.limits, zone);
-    this.rfc3164 = new Rfc3164(builder.limits, new BsdTimestamp(zone, builder.clock));
+    RepeatedStrings repeated = new RepeatedStrings();
+    this.rfc5424 = new Rfc5424(builder.limits, zone, repeated);
+    this.rfc3164 = new Rfc3164(builder.limits, new BsdTimestamp(zone, builder.clock), repeated);
   }
 
   /** UTC for zone-less timestamps, the system clock, RFC 5424 field limits. */
