@@ -90,14 +90,48 @@ public final class SourceMetrics {
     SluiceMetrics.registry().register(prefix + "." + metric, (Gauge<Long>) value::getAsLong);
   }
 
-  /** A message read off the wire: {@code n} bytes, and whether it parsed and fitted. */
-  public void received(int n, boolean isInvalid, boolean isIncomplete) {
-    bytes.inc(n);
-    if (isInvalid) {
-      invalid.inc();
+  /** A new tally of messages received, for one I/O thread. */
+  public Tally tally() {
+    return new Tally();
+  }
+
+  /**
+   * Counts of messages read by one I/O thread, added to the source's counters by {@link #flush()}
+   * (once a batch). Counters shared by several threads and written for every message cost a cache
+   * line transfer each time: with two readers that was a tenth of the source's CPU.
+   */
+  public final class Tally {
+    private long bytes;
+    private long invalid;
+    private long incomplete;
+
+    private Tally() {}
+
+    /** A message read off the wire: {@code n} bytes, and whether it parsed and fitted. */
+    public void received(int n, boolean isInvalid, boolean isIncomplete) {
+      bytes += n;
+      if (isInvalid) {
+        invalid++;
+      }
+      if (isIncomplete) {
+        incomplete++;
+      }
     }
-    if (isIncomplete) {
-      incomplete.inc();
+
+    /** Adds what was counted since the last flush to the source's counters. */
+    public void flush() {
+      if (bytes != 0) {
+        SourceMetrics.this.bytes.inc(bytes);
+        bytes = 0;
+      }
+      if (invalid != 0) {
+        SourceMetrics.this.invalid.inc(invalid);
+        invalid = 0;
+      }
+      if (incomplete != 0) {
+        SourceMetrics.this.incomplete.inc(incomplete);
+        incomplete = 0;
+      }
     }
   }
 

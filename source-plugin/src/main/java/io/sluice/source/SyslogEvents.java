@@ -67,7 +67,7 @@ public final class SyslogEvents {
    * Invalid} event with the whole frame as its body.
    */
   public Event event(byte[] frame, int off, int len, Framing framing, boolean incomplete,
-      Origin origin, String receivedAt, SourceMetrics metrics) {
+      Origin origin, String receivedAt, SourceMetrics.Tally tally) {
     SyslogMessage m = parser.parse(frame, off, len);
     HeaderMap h = new HeaderMap(HEADROOM);
     if (m.priority() >= 0) {
@@ -105,7 +105,7 @@ public final class SyslogEvents {
     if (portHeader != null) {
       putConfigured(h, portHeader, origin.localPort());
     }
-    metrics.received(len, invalid, incomplete);
+    tally.received(len, invalid, incomplete);
 
     SimpleEvent e = new SimpleEvent();
     e.setHeaders(h);

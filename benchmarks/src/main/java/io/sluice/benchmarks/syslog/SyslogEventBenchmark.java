@@ -45,7 +45,7 @@ public class SyslogEventBenchmark {
   private final SyslogEvents sluice =
       new SyslogEvents(SyslogParser.builder().build(), KeepFields.NONE, "clientIp", "localPort");
   private final SyslogEvents.Origin origin = new SyslogEvents.Origin("127.0.0.11", "5141");
-  private final SourceMetrics metrics = new SourceMetrics("bench");
+  private final SourceMetrics.Tally tally = new SourceMetrics("bench").tally();
   private final org.apache.flume.source.SyslogParser flume = new org.apache.flume.source.SyslogParser();
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
 
@@ -54,7 +54,7 @@ public class SyslogEventBenchmark {
   public void sluice(Blackhole bh) {
     String receivedAt = Long.toString(System.currentTimeMillis());
     for (byte[] m : messages) {
-      bh.consume(sluice.event(m, 0, m.length, Framing.LF, false, origin, receivedAt, metrics));
+      bh.consume(sluice.event(m, 0, m.length, Framing.LF, false, origin, receivedAt, tally));
     }
   }
 

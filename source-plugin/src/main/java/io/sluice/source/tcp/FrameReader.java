@@ -50,6 +50,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
   private final SyslogEvents events;
   private final Delivery delivery;
   private final SourceMetrics metrics;
+  private final SourceMetrics.Tally tally;
   private final int batchSize;
   private final long frameTimeoutNanos;
   private final List<Event> pending;
@@ -77,6 +78,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
     this.events = events;
     this.delivery = delivery;
     this.metrics = metrics;
+    this.tally = metrics.tally();
     this.batchSize = batchSize;
     this.frameTimeoutNanos = frameTimeoutNanos;
     this.pending = new ArrayList<>(batchSize);
@@ -105,6 +107,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    tally.flush();
     if (!paused) {
       deliverPending();
     }
@@ -143,7 +146,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
   @Override
   public void frame(byte[] buf, int off, int len, Framing framing, boolean incomplete) {
     // A frame flushed at the end of a stream we cut (frame timeout) did not end: Incomplete.
-    pending.add(events.event(buf, off, len, framing, incomplete || cutShort, origin, receivedAt, metrics));
+    pending.add(events.event(buf, off, len, framing, incomplete || cutShort, origin, receivedAt, tally));
     if (pending.size() >= batchSize && !paused) {
       deliverPending();
     }
@@ -162,6 +165,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
    * (down to one event), and double back towards {@code batchSize} with each accepted one.
    */
   private void deliverPending() {
+    tally.flush();
     while (!pending.isEmpty()) {
       List<Event> batch = pending.size() <= batchLimit ? pending : pending.subList(0, batchLimit);
       metrics.offered(batch.size());
@@ -285,6 +289,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
 
   private int abandon() {
     abandoned = true;
+    tally.flush();
     int n = pending.size();
     pending.clear();
     if (unread != null) {

@@ -32,6 +32,7 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   private final SyslogEvents events;
   private final Delivery delivery;
   private final SourceMetrics metrics;
+  private final SourceMetrics.Tally tally;
   private final int eventSize;
   private final int batchSize;
   private final String localPort;
@@ -48,6 +49,7 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     this.events = events;
     this.delivery = delivery;
     this.metrics = metrics;
+    this.tally = metrics.tally();
     this.eventSize = eventSize;
     this.batchSize = batchSize;
     this.localPort = Integer.toString(localPort);
@@ -70,12 +72,12 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
     int len = Trailers.stripLength(buf, off, n);
     if (len == 0) {
-      metrics.received(n, true, false); // an empty datagram carries no message: counted, not sent on
+      tally.received(n, true, false); // an empty datagram carries no message: counted, not sent on
       return;
     }
     boolean incomplete = len > eventSize;
     batch.add(events.event(buf, off, incomplete ? eventSize : len, Framing.UDP, incomplete,
-        origin(packet.sender()), receivedAt.of(System.currentTimeMillis()), metrics));
+        origin(packet.sender()), receivedAt.of(System.currentTimeMillis()), tally));
     if (batch.size() >= batchSize) {
       flush();
     }
@@ -101,6 +103,7 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   }
 
   private void flush() {
+    tally.flush();
     if (batch.isEmpty()) {
       return;
     }

@@ -50,6 +50,17 @@ class RepeatedStringsTest {
   }
 
   @Test
+  void valuesAlikeAtBothEndsAreKeptApart() {
+    RepeatedStrings repeated = new RepeatedStrings();
+    byte[] a = framed("fw-edge-02.dc1.example.net");
+    byte[] b = framed("fw-edge-07.dc1.example.net");
+    String first = repeated.of(a, 2, a.length - 2);
+    String second = repeated.of(b, 2, b.length - 2);
+    assertSame(first, repeated.of(a, 2, a.length - 2));
+    assertSame(second, repeated.of(b, 2, b.length - 2));
+  }
+
+  @Test
   void longValuesAreNotKept() {
     RepeatedStrings repeated = new RepeatedStrings();
     String v = "h".repeat(RepeatedStrings.MAX_BYTES + 1);

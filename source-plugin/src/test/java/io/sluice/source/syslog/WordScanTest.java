@@ -53,4 +53,17 @@ class WordScanTest {
     }
     assertEquals(expected, WordScan.endOfPrintUsAscii(buf, lo, hi));
   }
+
+  /** Word-at-a-time equality is byte-by-byte equality, at any offset and length. */
+  @Property(tries = 3000)
+  void sameBytesIsArraysEquals(@ForAll @Size(max = 40) byte[] a, @ForAll @IntRange(max = 40) int from,
+      @ForAll @IntRange(max = 3) int flips, @ForAll @IntRange(max = 40) int at) {
+    byte[] b = new byte[from + a.length + 3];
+    System.arraycopy(a, 0, b, from, a.length);
+    if (a.length > 0 && flips > 0) {
+      b[from + at % a.length] ^= (byte) flips; // differ in one byte, anywhere
+    }
+    boolean expected = java.util.Arrays.equals(a, 0, a.length, b, from, from + a.length);
+    assertEquals(expected, WordScan.sameBytes(a, b, from, a.length));
+  }
 }
