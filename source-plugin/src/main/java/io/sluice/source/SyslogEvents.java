@@ -24,6 +24,21 @@ public final class SyslogEvents {
   public static final String INCOMPLETE = "Incomplete";
   public static final String STATUS = "flume.syslog.status";
   public static final String TZ_ASSUMED = "syslog.tzAssumed";
+  private static final String PRIORITY = "priority";
+  private static final String VERSION = "version";
+  private static final String TIMESTAMP = "timestamp";
+  private static final String HOST = "host";
+  private static final String APP_NAME = "appName";
+  private static final String PROC_ID = "procId";
+  private static final String MSG_ID = "msgId";
+  private static final String STRUCTURED_DATA = "structuredData";
+  private static final String FORMAT = "syslog.format";
+  private static final String FRAMING = "syslog.framing";
+
+  /** Every header name written here, whatever the configuration. */
+  private static final Set<String> OURS = Set.of(Headers.FACILITY, Headers.SEVERITY, PRIORITY,
+      VERSION, TIMESTAMP, TZ_ASSUMED, HOST, APP_NAME, PROC_ID, MSG_ID, STRUCTURED_DATA, STATUS,
+      FORMAT, FRAMING, Headers.EVENT_ID, Headers.RECEIVED_AT);
 
   /** "0" to "191": every PRI, facility and severity value, made once. */
   private static final String[] SMALL = new String[192];
@@ -49,11 +64,8 @@ public final class SyslogEvents {
     this.keepFields = keepFields;
     this.clientIpHeader = clientIpHeader;
     this.portHeader = portHeader;
-    Set<String> ours = Set.of(Headers.FACILITY, Headers.SEVERITY, "priority", "version", "timestamp",
-        TZ_ASSUMED, "host", "appName", "procId", "msgId", "structuredData", STATUS, "syslog.format",
-        "syslog.framing", Headers.EVENT_ID, Headers.RECEIVED_AT);
-    this.configuredNamesFree = (clientIpHeader == null || !ours.contains(clientIpHeader))
-        && (portHeader == null || !ours.contains(portHeader))
+    this.configuredNamesFree = (clientIpHeader == null || !OURS.contains(clientIpHeader))
+        && (portHeader == null || !OURS.contains(portHeader))
         && !Objects.equals(clientIpHeader, portHeader);
   }
 
@@ -73,30 +85,30 @@ public final class SyslogEvents {
     if (m.priority() >= 0) {
       h.putNew(Headers.FACILITY, SMALL[m.facility()]);
       h.putNew(Headers.SEVERITY, SMALL[m.severity()]);
-      h.putNew("priority", SMALL[m.priority()]);
+      h.putNew(PRIORITY, SMALL[m.priority()]);
     }
     if (m.version() > 0) {
-      h.putNew("version", m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
+      h.putNew(VERSION, m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
     }
     if (m.timestampMillis() != SyslogMessage.NO_TIMESTAMP) {
-      h.putNew("timestamp", Long.toString(m.timestampMillis()));
+      h.putNew(TIMESTAMP, Long.toString(m.timestampMillis()));
       if (m.tzAssumed()) {
         h.putNew(TZ_ASSUMED, "true");
       }
     }
-    putIfPresent(h, "host", m.hostname());
-    putIfPresent(h, "appName", m.appName());
-    putIfPresent(h, "procId", m.procId());
-    putIfPresent(h, "msgId", m.msgId());
-    putIfPresent(h, "structuredData", m.structuredData());
+    putIfPresent(h, HOST, m.hostname());
+    putIfPresent(h, APP_NAME, m.appName());
+    putIfPresent(h, PROC_ID, m.procId());
+    putIfPresent(h, MSG_ID, m.msgId());
+    putIfPresent(h, STRUCTURED_DATA, m.structuredData());
     boolean invalid = m.status() != null;
     if (invalid) {
       h.putNew(STATUS, m.status());
     } else if (incomplete) {
       h.putNew(STATUS, INCOMPLETE);
     }
-    h.putNew("syslog.format", m.format().headerValue());
-    h.putNew("syslog.framing", framing.headerValue());
+    h.putNew(FORMAT, m.format().headerValue());
+    h.putNew(FRAMING, framing.headerValue());
     h.putNew(Headers.EVENT_ID, EventIds.next());
     h.putNew(Headers.RECEIVED_AT, receivedAt);
     if (clientIpHeader != null && origin.clientIp() != null) {
