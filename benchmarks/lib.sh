@@ -1,11 +1,30 @@
-# Helpers shared by the benchmark scripts (run-governor.sh, run-channel.sh, run-syslog.sh): source
-# it after setting `root` (the source tree), `java_cmd` and `mvn_cmd`.
+# Helpers shared by the benchmark scripts (run-governor.sh, run-channel.sh, run-syslog.sh,
+# run-syslog-events.sh). Sourcing it sets `here` (benchmarks/), `root` (the source tree), `results`,
+# `jar` (benchmarks/target/benchmarks.jar), `java_cmd` ($JAVA or java) and `mvn_cmd` ($MVN or mvn).
 #
+#   prepare_jar                 builds the jar (unless SKIP_BUILD=1) and checks that it is there
 #   build_benchmarks            builds benchmarks/target/benchmarks.jar from this tree
 #   machine_record              prints what the numbers are measured on (date, CPU, JVM, load, commit)
 #   cpu_sample / others_between CPU accounting: how many cores other work used between two samples
 #   wait_quiet                  before a pass, waits up to WAIT_QUIET seconds for other work to stop
 # shellcheck shell=bash
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+results="$here/results"
+jar="$here/target/benchmarks.jar"
+java_cmd="${JAVA:-java}"
+mvn_cmd="${MVN:-mvn}"
+
+prepare_jar() {
+  if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+    build_benchmarks
+  fi
+  if [[ ! -f "$jar" ]]; then
+    echo "no $jar: build it (run without SKIP_BUILD=1)" >&2
+    exit 1
+  fi
+}
 
 # One reactor build, nothing installed: the jar gets the plugins exactly as they are in this tree,
 # not whatever version of them the local repository last had installed (others build there too).

@@ -20,23 +20,9 @@
 # other work used meanwhile: on a shared machine, read the numbers with that in mind.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-results="$here/results"
-jar="$here/target/benchmarks.jar"
-java_cmd="${JAVA:-java}"
-mvn_cmd="${MVN:-mvn}"
-
 # shellcheck source=lib.sh
-source "$here/lib.sh"
-
-if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  build_benchmarks
-fi
-if [[ ! -f "$jar" ]]; then
-  echo "no $jar: build it (run without SKIP_BUILD=1)" >&2
-  exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+prepare_jar
 
 user_args=("$@")
 jmh_defaults

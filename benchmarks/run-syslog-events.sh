@@ -14,20 +14,9 @@
 # MVN, as for the other scripts here.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-results="$here/results"
-jar="$here/target/benchmarks.jar"
-java_cmd="${JAVA:-java}"
-mvn_cmd="${MVN:-mvn}"
-
 # shellcheck source=lib.sh
-source "$here/lib.sh"
-
-if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  build_benchmarks
-fi
-[[ -f "$jar" ]] || { echo "no $jar: build it (run without SKIP_BUILD=1)" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+prepare_jar
 
 user_args=("$@")
 has_opt -f || user_args+=(-f 3) # forks: the JIT's choices differ from one JVM to the next

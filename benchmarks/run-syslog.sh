@@ -29,15 +29,8 @@
 # -Xmx512m for all); JAVA, MVN. Only loopback is used: the sender binds 127.0.0.11, .12, ...
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-results="$here/results"
-jar="$here/target/benchmarks.jar"
-java_cmd="${JAVA:-java}"
-mvn_cmd="${MVN:-mvn}"
-
 # shellcheck source=lib.sh
-source "$here/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   build_benchmarks
