@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds and runs the rate-limit governor benchmarks (GovernorBenchmark, InterceptorBenchmark).
+# Builds and runs the rate-limit governor benchmarks (GovernorBenchmark, InterceptorBenchmark, and
+# BaselineBenchmark, the machine's controls for reading them).
 #
-#   benchmarks/run-governor.sh                       # everything, short default settings
+#   benchmarks/run-governor.sh                       # all three, short default settings
 #   benchmarks/run-governor.sh GovernorBenchmark.flood -i 10 -prof stack
 #   SKIP_BUILD=1 MODES=avgt benchmarks/run-governor.sh oneKey
 #
-# Arguments are passed to JMH (java -jar benchmarks/target/benchmarks.jar -h lists them). Any of the
+# Arguments are passed to JMH (java -jar benchmarks/target/benchmarks.jar -h lists them); without a
+# benchmark name or regex among them, the three above run (not the jar's other benchmarks). Any of the
 # default options (-f 1 -wi 3 -w 1s -i 5 -r 1s) given there replaces the default; write options
 # with a space before their value ("-i 10", not "-i10").
 #
@@ -25,6 +27,23 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 prepare_jar
 
 user_args=("$@")
+# A plain argument (not an option, nor an option's value) names benchmarks; JMH's options all take a
+# value except these flags.
+named=0
+expect_value=0
+for a in "$@"; do
+  if ((expect_value)); then
+    expect_value=0
+  elif [[ "$a" == -* ]]; then
+    case "$a" in
+      -h | -l | -lp | -lrf | -lprof) ;;
+      *) expect_value=1 ;;
+    esac
+  else
+    named=1
+  fi
+done
+((named)) || user_args+=(GovernorBenchmark InterceptorBenchmark BaselineBenchmark)
 jmh_defaults
 
 mkdir -p "$results"
