@@ -15,6 +15,8 @@ import re
 import statistics
 import sys
 
+from summary_format import rate
+
 CHANNELS = ("memory", "disruptor", "disruptor-deferred")
 # The targets: DisruptorChannel / MemoryChannel with 2 producers, by transaction size.
 TARGETS = {1: 5.0, 100: 2.0}
@@ -38,16 +40,6 @@ def mean_ci(xs):
     if len(xs) < 2:
         return (m, float("nan"))
     return (m, t999(len(xs) - 1) * statistics.stdev(xs) / math.sqrt(len(xs)))
-
-
-def rate(v):
-    if v is None or math.isnan(v):
-        return "n/a"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:.2f} M"
-    if abs(v) >= 1e3:
-        return f"{v / 1e3:.0f} k"
-    return f"{v:.0f}"
 
 
 def pm(score_err):

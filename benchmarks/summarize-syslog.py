@@ -12,6 +12,8 @@ import json
 import statistics
 import sys
 
+from summary_format import rate
+
 UDP = [("flume-udp", "Flume `syslogudp`"), ("sluice-udp", "Sluice `SyslogUdpSource`")]
 TCP = [("flume-multiport", "Flume `multiport_syslogtcp` (LF)"),
        ("flume-syslogtcp", "Flume `syslogtcp` (LF)"),
@@ -19,16 +21,6 @@ TCP = [("flume-multiport", "Flume `multiport_syslogtcp` (LF)"),
        ("sluice-tcp-octet", "Sluice `SyslogTcpSource` (octet counting)")]
 UDP_TARGET = 3.0
 TCP_TARGET = 1.5
-
-
-def rate(v):
-    if v is None:
-        return "n/a"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:.2f} M"
-    if abs(v) >= 1e3:
-        return f"{v / 1e3:.0f} k"
-    return f"{v:.0f}"
 
 
 def med(xs):
