@@ -107,9 +107,10 @@ final class FrameReader extends ChannelInboundHandlerAdapter implements FrameSin
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    tally.flush();
     if (!paused) {
-      deliverPending();
+      deliverPending(); // flushes the tally too
+    } else {
+      tally.flush();
     }
     watchFrameTime();
   }
