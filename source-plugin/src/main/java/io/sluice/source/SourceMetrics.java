@@ -4,14 +4,16 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.source.delivery.Refusal;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.flume.instrumentation.SourceCounter;
 
 /**
- * A source's metrics: Flume's {@link SourceCounter} (received, accepted, channel write failures,
- * open connections) and Sluice's own under {@code source.<name>.*}: {@code bytes}, {@code
+ * A source's metrics: Flume's {@link SourceCounter} (received — counted as events are read —,
+ * accepted — counted once a batch is in every channel that required it —, channel write failures
+ * — one per refused attempt —, open connections) and Sluice's own under {@code source.<name>.*}: {@code bytes}, {@code
  * invalid}, {@code incomplete}, {@code dropped.<reason>}, {@code connections.open}, {@code
  * connections.refused.<reason>}, {@code backpressure.pauses}.
  */
@@ -24,8 +26,10 @@ public final class SourceMetrics {
     ERROR("error"),
     /** TCP: bytes of an oversize frame past {@code eventSize}, skipped to stay in frame. */
     OVERSIZE("oversize"),
-    /** Held by a connection or a reader when the source stopped. */
-    STOPPED("stopped");
+    /** Held by a connection or a reader when the source stopped, and not taken by a last attempt. */
+    STOPPED("stopped"),
+    /** An event a channel (or an interceptor) could never take, while it took others. */
+    POISON("poison");
 
     private final String label;
 
@@ -101,6 +105,7 @@ public final class SourceMetrics {
    * line transfer each time: with two readers that was a tenth of the source's CPU.
    */
   public final class Tally {
+    private long events;
     private long bytes;
     private long invalid;
     private long incomplete;
@@ -109,6 +114,7 @@ public final class SourceMetrics {
 
     /** A message read off the wire: {@code n} bytes, and whether it parsed and fitted. */
     public void received(int n, boolean isInvalid, boolean isIncomplete) {
+      events++;
       bytes += n;
       if (isInvalid) {
         invalid++;
@@ -120,6 +126,10 @@ public final class SourceMetrics {
 
     /** Adds what was counted since the last flush to the source's counters. */
     public void flush() {
+      if (events != 0) {
+        counter.addToEventReceivedCount(events);
+        events = 0;
+      }
       if (bytes != 0) {
         SourceMetrics.this.bytes.inc(bytes);
         bytes = 0;
@@ -135,18 +145,19 @@ public final class SourceMetrics {
     }
   }
 
-  /** A batch of {@code n} events is about to be offered to the channels. */
-  public void offered(int n) {
-    counter.addToEventReceivedCount(n);
+  /** A batch is on its way to the channels (its events were counted as received when read). */
+  public void batchOffered() {
     counter.incrementAppendBatchReceivedCount();
   }
 
-  void accepted(int n) {
+  /** A batch of {@code n} events is in every channel that required it. */
+  public void accepted(int n) {
     counter.addToEventAcceptedCount(n);
     counter.incrementAppendBatchAcceptedCount();
   }
 
-  void refused() {
+  /** An attempt to deliver a batch was refused (Flume's ChannelWriteFail). */
+  public void refused() {
     counter.incrementChannelWriteFail();
   }
 
@@ -154,7 +165,7 @@ public final class SourceMetrics {
     dropped.get(why).inc(n);
   }
 
-  public void dropped(Delivery.Refusal why, long n) {
+  public void dropped(Refusal why, long n) {
     dropped(switch (why) {
       case FULL -> DropReason.FULL;
       case REJECTED -> DropReason.REJECTED;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flume.Context;
 import org.apache.flume.EventDrivenSource;
+import org.apache.flume.conf.BatchSizeSupported;
 import org.apache.flume.conf.Configurable;
 import org.apache.flume.source.SslContextAwareAbstractSource;
 
@@ -30,16 +31,24 @@ import org.apache.flume.source.SslContextAwareAbstractSource;
  * for client certificates.
  */
 public class SyslogTcpSource extends SslContextAwareAbstractSource
-    implements EventDrivenSource, Configurable {
+    implements EventDrivenSource, Configurable, BatchSizeSupported {
 
   /** Default {@code eventSize}: RFC 5425's "SHOULD be able to process 8192 octets". */
   public static final int DEFAULT_EVENT_SIZE = 8192;
   public static final int MAX_EVENT_SIZE = 1 << 20;
 
+  /** Most reader threads, connections: far beyond what one agent serves, and no int overflow. */
+  static final int MAX_READERS = 64;
+  static final int MAX_CONNECTIONS = 1_000_000;
+
   private SyslogSourceSettings settings;
   private Framing framing;
   private int threads;
-  private TcpServer.Limits limits;
+  private int maxConnections;
+  private int maxConnectionsPerIp;
+  private List<Rate> connectionRatePerIp;
+  private Duration idleTimeout;
+  private Duration frameTimeout;
   private TlsSettings tls;
   private Listening listening;
 
@@ -51,16 +60,15 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     } catch (IllegalArgumentException e) {
       throw ConfigValues.invalid("framing", ctx.getString("framing"), "auto, octet or lf");
     }
-    threads = (int) atLeast("readers", ctx.getString("readers",
-        Integer.toString(Runtime.getRuntime().availableProcessors())), 1);
+    threads = (int) between("readers", ctx.getString("readers",
+        Integer.toString(Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors()))), 1, MAX_READERS);
     String rate = ctx.getString("connectionRatePerIp", "10/s burst 10").trim();
-    List<Rate> ratePerIp = rate.equalsIgnoreCase("none") ? List.of() : limits("connectionRatePerIp", rate);
-    limits = new TcpServer.Limits(
-        (int) atLeast("maxConnections", ctx.getString("maxConnections", "1000"), 1),
-        (int) atLeast("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "100"), 1),
-        ratePerIp,
-        optionalDuration(ctx, "idleTimeout", "10m"),
-        optionalDuration(ctx, "frameTimeout", "30s"));
+    connectionRatePerIp = rate.equalsIgnoreCase("none") ? List.of() : limits("connectionRatePerIp", rate);
+    maxConnections = (int) between("maxConnections", ctx.getString("maxConnections", "1000"), 1, MAX_CONNECTIONS);
+    maxConnectionsPerIp = (int) between("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "100"),
+        1, MAX_CONNECTIONS);
+    idleTimeout = timeout(ctx, "idleTimeout", "10m");
+    frameTimeout = timeout(ctx, "frameTimeout", "30s");
     configureSsl(ctx);
     tls = isSslEnabled() ? TlsSettings.of(this, ctx) : null;
     if (tls != null) {
@@ -76,19 +84,42 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     }
   }
 
-  /** A duration, where 0 turns the timer off. */
-  private static Duration optionalDuration(Context ctx, String key, String dflt) {
+  /** A whole number from {@code min} to {@code max}. */
+  private static long between(String key, String text, long min, long max) {
+    long v = atLeast(key, text, min);
+    if (v > max) {
+      throw ConfigValues.invalid(key, text, "a whole number from " + min + " to " + max);
+    }
+    return v;
+  }
+
+  /** A timer's duration: 0 turns it off; otherwise at least a second (finer would cut senders off). */
+  private static Duration timeout(Context ctx, String key, String dflt) {
     String text = ctx.getString(key, dflt).trim();
-    return text.equals("0") ? Duration.ZERO : duration(key, text);
+    if (text.equals("0")) {
+      return Duration.ZERO;
+    }
+    Duration d = duration(key, text);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw ConfigValues.invalid(key, text, "0 (off) or a duration of at least 1s, such as 30s or 10m");
+    }
+    return d;
+  }
+
+  /** Flume refuses a channel whose {@code transactionCapacity} is below this. */
+  @Override
+  public long getBatchSize() {
+    return settings.batchSize();
   }
 
   @Override
   public synchronized void start() {
     SslContext sslContext = tls == null ? null : tls.build();
-    listening = Listening.open(getName(), "TCP", settings, getChannelProcessor(),
-        (events, delivery, metrics) -> TcpServer.bind(getName(), settings.host(), settings.port(),
-            threads, framing, settings.eventSize(), settings.batchSize(), limits, sslContext,
-            events, delivery, metrics));
+    TcpServer.Settings s = new TcpServer.Settings(settings.host(), settings.port(), threads, framing,
+        settings.eventSize(), settings.batchSize(), maxConnections, maxConnectionsPerIp,
+        connectionRatePerIp, idleTimeout, frameTimeout, sslContext);
+    listening = Listening.open(getName(), "TCP", settings, getChannelProcessor(), true,
+        (events, delivery, metrics) -> TcpServer.bind(getName(), s, events, delivery, metrics));
     super.start();
   }
 

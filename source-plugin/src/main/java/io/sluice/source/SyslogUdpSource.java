@@ -5,6 +5,7 @@ import io.sluice.source.net.Transport;
 import io.sluice.source.udp.UdpReaders;
 import org.apache.flume.Context;
 import org.apache.flume.EventDrivenSource;
+import org.apache.flume.conf.BatchSizeSupported;
 import org.apache.flume.conf.Configurable;
 import org.apache.flume.source.AbstractSource;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * source.<name>.dropped.*}), and so is what the kernel drops for a full receive buffer ({@code
  * source.<name>.dropped.kernel}).
  */
-public class SyslogUdpSource extends AbstractSource implements EventDrivenSource, Configurable {
+public class SyslogUdpSource extends AbstractSource
+    implements EventDrivenSource, Configurable, BatchSizeSupported {
 
   private static final Logger LOG = LoggerFactory.getLogger(SyslogUdpSource.class);
 
@@ -31,8 +33,12 @@ public class SyslogUdpSource extends AbstractSource implements EventDrivenSource
   private int receiveBufferBytes;
   private Listening listening;
 
+  /** The token-bucket interceptor's builder, as users name it after {@code .type =}. */
+  static final String TOKEN_BUCKET_BUILDER = "io.sluice.interceptor.TokenBucketInterceptor$Builder";
+
   @Override
   public void configure(Context ctx) {
+    refuseRejectingInterceptors(ctx);
     settings = SyslogSourceSettings.of(ctx, MAX_DATAGRAM, MAX_DATAGRAM);
     int dfltReaders = Transport.isEpoll() ? Math.min(4, Runtime.getRuntime().availableProcessors()) : 1;
     readers = (int) ConfigValues.atLeast("readers",
@@ -50,9 +56,37 @@ public class SyslogUdpSource extends AbstractSource implements EventDrivenSource
     receiveBufferBytes = (int) Math.min(Integer.MAX_VALUE, rcvbuf);
   }
 
+  /**
+   * {@code throttled = reject} asks the source to push the sender back; UDP has no way to, so the
+   * whole batch would be dropped for one throttled event. Refused here rather than found out in
+   * production. (The interceptors' keys are in the source's own context: Flume configures the
+   * source and its channel processor from the same one.)
+   */
+  private static void refuseRejectingInterceptors(Context ctx) {
+    for (String name : ctx.getString("interceptors", "").trim().split("\\s+")) {
+      if (name.isEmpty()) {
+        continue;
+      }
+      String prefix = "interceptors." + name + ".";
+      String type = ctx.getString(prefix + "type", "").trim();
+      String throttled = ctx.getString(prefix + "throttled", "").trim();
+      if (type.equals(TOKEN_BUCKET_BUILDER) && throttled.equalsIgnoreCase("reject")) {
+        throw ConfigValues.invalid(prefix + "throttled", throttled, "drop or keep on a UDP source:"
+            + " UDP cannot push back on its senders, so a rejected batch could only be dropped"
+            + " whole (use drop, keep with a quarantine channel, or a TCP source)");
+      }
+    }
+  }
+
+  /** Flume refuses a channel whose {@code transactionCapacity} is below this. */
+  @Override
+  public long getBatchSize() {
+    return settings.batchSize();
+  }
+
   @Override
   public synchronized void start() {
-    listening = Listening.open(getName(), "UDP", settings, getChannelProcessor(),
+    listening = Listening.open(getName(), "UDP", settings, getChannelProcessor(), false,
         (events, delivery, metrics) -> UdpReaders.bind(getName(), settings, readers,
             receiveBufferBytes, events, delivery, metrics));
     super.start();

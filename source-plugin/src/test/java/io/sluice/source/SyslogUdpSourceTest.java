@@ -66,7 +66,8 @@ class SyslogUdpSourceTest {
       send(rig, d);
       List<Event> got = rig.takeAll(n, 10_000);
       long kernelDrops = rig.metric("dropped.kernel");
-      assertEquals(n, got.size() + kernelDrops, "every datagram delivered or counted as dropped by the kernel");
+      assertEquals(n, got.size() + kernelDrops, "every datagram delivered or counted as dropped by the kernel"
+          + " (dropped.full " + rig.metric("dropped.full") + ", received " + rig.flumeCounter("EventReceivedCount") + ")");
       long batches = rig.flumeCounter("AppendBatchAcceptedCount");
       assertTrue(batches < got.size() / 2, batches + " transactions for " + got.size() + " events");
       assertEquals(got.size(), rig.flumeCounter("EventAcceptedCount"));

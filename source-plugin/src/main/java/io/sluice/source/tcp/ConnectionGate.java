@@ -1,8 +1,10 @@
 package io.sluice.source.tcp;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import io.sluice.core.Disposition;
 import io.sluice.core.limit.Governor;
 import io.sluice.core.limit.GovernorConfig;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,16 +25,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * already holds {@code maxConnectionsPerIp}, or when its address opens connections faster than
  * {@code connectionRatePerIp} (the interceptor's GCRA limiter, keyed by address, so a flood of new
  * addresses cannot grow it without bound). Refusing here, before TLS, costs a flood no handshake.
+ *
+ * <p>An admitted connection holds a slot until its reader gives it back ({@link #slotOf}): when
+ * the connection closes with nothing held, or later, once what it held has been delivered. A
+ * connection that is closed while its events wait for the channels thus still counts against both
+ * limits.
  */
 @Sharable
 final class ConnectionGate extends ChannelInboundHandlerAdapter {
+
+  private static final AttributeKey<Runnable> SLOT = AttributeKey.valueOf(ConnectionGate.class, "slot");
 
   private final int maxConnections;
   private final int maxPerIp;
   private final Governor rate;
   private final SourceMetrics metrics;
   private final AtomicInteger open = new AtomicInteger();
-  // Only addresses with open connections: at most maxConnections entries.
+  // Only addresses holding slots: at most maxConnections entries.
   private final ConcurrentHashMap<String, AtomicInteger> openPerIp = new ConcurrentHashMap<>();
 
   ConnectionGate(int maxConnections, int maxPerIp, List<Rate> ratePerIp, SourceMetrics metrics, Clock clock) {
@@ -46,8 +56,18 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         .build(), clock);
   }
 
+  /** Slots taken: connections open, and closed ones still delivering what they held. */
   int open() {
     return open.get();
+  }
+
+  /**
+   * Gives back the slot {@code ch} was admitted with, once (later calls do nothing); does nothing
+   * for a channel admitted by no gate.
+   */
+  static Runnable slotOf(Channel ch) {
+    Runnable release = ch.attr(SLOT).get();
+    return release == null ? () -> {} : release;
   }
 
   @Override
@@ -60,7 +80,12 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
       return; // the rest of the pipeline never sees this connection
     }
     metrics.openConnections(open.get());
-    ctx.channel().closeFuture().addListener(f -> release(ip));
+    AtomicBoolean released = new AtomicBoolean();
+    ctx.channel().attr(SLOT).set(() -> {
+      if (released.compareAndSet(false, true)) {
+        release(ip);
+      }
+    });
     ctx.fireChannelActive();
   }
 

@@ -7,72 +7,79 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.core.limit.Rate;
 import io.sluice.core.time.Clock;
-import io.sluice.source.Delivery;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.DropReason;
 import io.sluice.source.SyslogEvents;
+import io.sluice.source.delivery.Delivery;
 import io.sluice.source.net.Listener;
 import io.sluice.source.net.Transport;
 import io.sluice.source.syslog.Framing;
 import io.sluice.source.syslog.SyslogFramer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The listening socket of a TCP source and its connections. Each accepted connection's pipeline:
- * {@link ConnectionGate} (limits, before any TLS work), an idle timer, TLS when configured, and a
- * {@link FrameReader}.
+ * {@link ConnectionGate} (limits, before any TLS work), TLS when configured, and a {@link
+ * FrameReader} with its {@link ConnectionFlow}. Flows outlive their connections while they still
+ * deliver what they held.
  */
-public final class TcpServer implements Listener {
+public final class TcpServer implements Listener, ConnectionFlow.Registry {
 
   private static final Logger LOG = LoggerFactory.getLogger(TcpServer.class);
 
+  /** How long a stopping source waits for its connections' last deliveries. */
+  static final long STOP_WAIT_MILLIS = 10_000;
+
   /** What a TCP source is configured with, beyond the common syslog settings. */
-  public record Limits(int maxConnections, int maxConnectionsPerIp, List<Rate> connectionRatePerIp,
-      Duration idleTimeout, Duration frameTimeout) {}
+  public record Settings(String host, int port, int threads, Framing framing, int eventSize,
+      int batchSize, int maxConnections, int maxConnectionsPerIp, List<Rate> connectionRatePerIp,
+      Duration idleTimeout, Duration frameTimeout, SslContext tls) {}
 
   private final String sourceName;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
-  private final Channel server;
-  private final ChannelGroup connections;
-  private final Set<FrameReader> holding;
+  private final Delivery delivery;
   private final SourceMetrics metrics;
+  private final Set<ConnectionFlow> flows = ConcurrentHashMap.newKeySet();
+  private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger draining = new AtomicInteger();
+  private Channel server;
 
-  private TcpServer(String sourceName, EventLoopGroup boss, EventLoopGroup workers, Channel server,
-      ChannelGroup connections, Set<FrameReader> holding, SourceMetrics metrics) {
+  private TcpServer(String sourceName, EventLoopGroup boss, EventLoopGroup workers,
+      Delivery delivery, SourceMetrics metrics) {
     this.sourceName = sourceName;
     this.boss = boss;
     this.workers = workers;
-    this.server = server;
-    this.connections = connections;
-    this.holding = holding;
+    this.delivery = delivery;
     this.metrics = metrics;
   }
 
-  public static TcpServer bind(String sourceName, String host, int port, int threads,
-      Framing framing, int eventSize, int batchSize, Limits limits, SslContext tls,
-      SyslogEvents events, Delivery delivery, SourceMetrics metrics) {
-    EventLoopGroup boss = Transport.group(1, "sluice-tcp-accept-" + sourceName);
-    EventLoopGroup workers = Transport.group(threads, "sluice-tcp-" + sourceName);
-    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    Set<FrameReader> holding = ConcurrentHashMap.newKeySet();
-    ConnectionGate gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionsPerIp(),
-        limits.connectionRatePerIp(), metrics, Clock.SYSTEM);
-    long idleSeconds = limits.idleTimeout().toSeconds();
-    long frameTimeoutNanos = limits.frameTimeout().toNanos();
+  public static TcpServer bind(String sourceName, Settings s, SyslogEvents events, Delivery delivery,
+      SourceMetrics metrics) {
+    TcpServer t = new TcpServer(sourceName, Transport.group(1, "sluice-tcp-accept-" + sourceName),
+        Transport.group(s.threads(), "sluice-tcp-" + sourceName), delivery, metrics);
+    t.listen(s, events);
+    return t;
+  }
+
+  private void listen(Settings s, SyslogEvents events) {
+    ConnectionGate gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
+        s.connectionRatePerIp(), metrics, Clock.SYSTEM);
+    FrameReader.Shared shared = new FrameReader.Shared(events, delivery, metrics, s.batchSize(),
+        s.idleTimeout().toNanos(), s.frameTimeout().toNanos(), this, Scheduler::of);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(Transport.serverChannel())
@@ -82,33 +89,31 @@ public final class TcpServer implements Listener {
           @Override
           protected void initChannel(Channel ch) {
             connections.add(ch);
+            ch.closeFuture().addListener(f -> connections.remove(ch));
             ChannelPipeline p = ch.pipeline();
             p.addLast("gate", gate);
-            if (idleSeconds > 0) {
-              p.addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
+            if (s.tls() != null) {
+              p.addLast("tls", s.tls().newHandler(ch.alloc()));
             }
-            if (tls != null) {
-              p.addLast("tls", tls.newHandler(ch.alloc()));
-            }
-            p.addLast("frames", new FrameReader(new SyslogFramer(framing, eventSize), events,
-                delivery, metrics, batchSize, frameTimeoutNanos, holding));
+            p.addLast("frames", new FrameReader(shared, new SyslogFramer(s.framing(), s.eventSize())));
           }
         });
-    Channel server;
     try {
-      server = b.bind(host, port).syncUninterruptibly().channel();
+      server = b.bind(s.host(), s.port()).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
     metrics.gauge("connections.open", gate::open);
+    metrics.gauge("connections.draining", draining::get);
     LOG.info("Source {}: listening on TCP {}:{} ({}, framing {}, eventSize {}, {}, {} reader"
-        + " threads; at most {} connections, {} per address, new ones per address {})",
-        sourceName, host, port, tls == null ? "plain" : "TLS", framing.headerValue(), eventSize,
-        Transport.describe(), threads, limits.maxConnections(), limits.maxConnectionsPerIp(),
-        limits.connectionRatePerIp().isEmpty() ? "unlimited" : limits.connectionRatePerIp());
-    return new TcpServer(sourceName, boss, workers, server, connections, holding, metrics);
+        + " threads; at most {} connections, {} per address, new ones per address {}; {})",
+        sourceName, s.host(), s.port(), s.tls() == null ? "plain" : "TLS", s.framing().headerValue(),
+        s.eventSize(), Transport.describe(), s.threads(), s.maxConnections(), s.maxConnectionsPerIp(),
+        s.connectionRatePerIp().isEmpty() ? "unlimited" : s.connectionRatePerIp(),
+        delivery.inline() ? "commits on the reader threads (the channels never wait)"
+            : "commits on delivery threads (a channel may wait keep-alive for room)");
   }
 
   /** The port bound (useful with port 0). */
@@ -116,26 +121,63 @@ public final class TcpServer implements Listener {
     return ((java.net.InetSocketAddress) server.localAddress()).getPort();
   }
 
+  @Override
+  public void started(ConnectionFlow flow) {
+    flows.add(flow);
+  }
+
+  @Override
+  public void draining(ConnectionFlow flow) {
+    draining.incrementAndGet();
+  }
+
+  @Override
+  public void finished(ConnectionFlow flow, boolean wasDraining) {
+    flows.remove(flow);
+    if (wasDraining) {
+      draining.decrementAndGet();
+    }
+  }
+
   /**
-   * Stops accepting, closes every connection, and counts as dropped what paused connections still
-   * held because the channels would not take it.
+   * Stops accepting; every connection cuts what it has read into events (a frame left open as
+   * Incomplete), makes one last attempt to deliver what it holds, and counts what is still held
+   * as dropped ({@code dropped.stopped}). Waits up to {@value #STOP_WAIT_MILLIS} ms for the last
+   * attempts (a channel may wait its keep-alive).
    */
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    connections.close().syncUninterruptibly();
+    List<CompletableFuture<Integer>> last = new ArrayList<>();
+    List<ConnectionFlow> stopping = new ArrayList<>(flows);
+    for (ConnectionFlow f : stopping) {
+      CompletableFuture<Integer> lost = new CompletableFuture<>();
+      last.add(lost);
+      f.executor().execute(() -> f.stop().whenComplete((n, e) -> lost.complete(n == null ? 0 : n)));
+    }
     long lost = 0;
-    for (FrameReader r : holding) {
+    int unanswered = 0;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+    for (int i = 0; i < last.size(); i++) {
       try {
-        lost += r.abandonOnItsLoop().get(2, TimeUnit.SECONDS);
+        lost += last.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        lost += stopping.get(i).held(); // its last attempt is still waiting on a channel
+        unanswered++;
       } catch (Exception e) {
-        LOG.warn("Source {}: could not count what a connection held at stop: {}", sourceName, e.toString());
+        lost += stopping.get(i).held();
+        unanswered++;
       }
+    }
+    for (Channel c : connections) {
+      c.close();
     }
     if (lost > 0) {
       metrics.dropped(DropReason.STOPPED, lost);
-      LOG.warn("Source {}: stopped with {} events read but refused by the channels; they are lost",
-          sourceName, lost);
+      LOG.warn("Source {}: stopped with {} events read but not taken by the channels; they are"
+          + " lost (dropped.stopped){}", sourceName, lost, unanswered == 0 ? ""
+          : "; " + unanswered + " connections still waiting on a channel after "
+              + STOP_WAIT_MILLIS + " ms were counted by what they held");
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

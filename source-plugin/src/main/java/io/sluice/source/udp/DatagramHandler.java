@@ -4,15 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.sluice.source.Delivery;
 import io.sluice.source.MillisText;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SyslogEvents;
+import io.sluice.source.delivery.Delivery;
+import io.sluice.source.delivery.Outcome;
+import io.sluice.source.delivery.Refusal;
+import io.sluice.source.delivery.Shipment;
 import io.sluice.source.syslog.Framing;
 import io.sluice.source.syslog.Trailers;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flume.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +25,15 @@ import org.slf4j.LoggerFactory;
  * One reader socket's handler: each datagram is one message (a trailing LF, CR or NUL stripped),
  * parsed into an event and added to a batch; the batch goes to the channels when it is full and at
  * the end of each read burst, so a busy socket commits one transaction per {@code batchSize}
- * datagrams rather than one per datagram. UDP cannot push back: a batch the channels refuse is
- * dropped and counted by reason.
+ * datagrams rather than one per datagram.
+ *
+ * <p>UDP cannot push back, so nothing is retried: what the channels refuse is dropped and counted
+ * by reason, channel by channel (a full quarantine channel costs only the events routed to it),
+ * and a batch refused for lack of deferred room is tried again with only its express events (see
+ * {@code ChannelShare}). When the channels may wait for room, batches go to them from delivery
+ * threads, one at a time per socket, while the next one fills; when that one is full too, the
+ * socket is not read until the first is in, and the kernel's receive buffer holds what comes
+ * meanwhile (what overflows it is counted as {@code dropped.kernel}).
  */
 final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -36,9 +47,12 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   private final int eventSize;
   private final int batchSize;
   private final String localPort;
-  private final List<Event> batch;
   private final byte[] scratch = new byte[65536]; // for a direct buffer's bytes
   private final MillisText receivedAt = new MillisText();
+  private List<Event> batch;
+  private Shipment underWay; // with delivery threads: the batch being delivered
+  private ChannelHandlerContext ctx;
+  private CompletableFuture<Void> stopped;
   private InetSocketAddress lastSender; // most datagrams come from the sender of the previous one
   private SyslogEvents.Origin lastOrigin;
   private long lastDropLog = System.nanoTime() - LOG_EVERY_NANOS;
@@ -54,6 +68,11 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     this.batchSize = batchSize;
     this.localPort = Integer.toString(localPort);
     this.batch = new ArrayList<>(batchSize);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
   }
 
   @Override
@@ -76,10 +95,19 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       return;
     }
     boolean incomplete = len > eventSize;
-    batch.add(events.event(buf, off, incomplete ? eventSize : len, Framing.UDP, incomplete,
-        origin(packet.sender()), receivedAt.of(System.currentTimeMillis()), tally));
+    Event e = events.event(buf, off, incomplete ? eventSize : len, Framing.UDP, incomplete,
+        origin(packet.sender()), receivedAt.of(System.currentTimeMillis()), tally);
+    if (batch.size() >= batchSize) { // read after reading was turned off (Netty stops at once)
+      dropped(Refusal.FULL, 1, null);
+      return;
+    }
+    batch.add(e);
     if (batch.size() >= batchSize) {
       flush();
+      if (underWay != null && batch.size() >= batchSize) {
+        // Both batches taken: let the kernel's receive buffer hold what comes until one is in.
+        ctx.channel().config().setAutoRead(false);
+      }
     }
   }
 
@@ -104,25 +132,58 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
   private void flush() {
     tally.flush();
-    if (batch.isEmpty()) {
+    if (batch.isEmpty() || underWay != null) {
       return;
     }
-    metrics.offered(batch.size());
-    Delivery.Outcome outcome = delivery.deliver(batch);
-    if (!outcome.accepted()) {
-      metrics.dropped(outcome.refusal(), batch.size());
-      logDrop(outcome);
-    }
-    batch.clear();
+    metrics.batchOffered();
+    Shipment s = delivery.shipment(batch);
+    batch = new ArrayList<>(batchSize);
+    underWay = s;
+    delivery.attempt(s, ctx.executor(), this::delivered);
   }
 
-  private void logDrop(Delivery.Outcome outcome) {
-    dropsSinceLog += batch.size();
+  private void delivered(Outcome o) {
+    Shipment s = underWay;
+    underWay = null;
+    if (stopped == null && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    if (!o.accepted()) { // pushed back, or undecided: this batch never reached a channel
+      dropped(o.refusal(), s.left(), o.cause());
+    }
+    if (stopped != null && batch.isEmpty()) {
+      stopped.complete(null);
+    } else {
+      flush(); // what came meanwhile, full or not: its read has ended, or it waits for no more
+    }
+  }
+
+  /**
+   * The socket is closed: delivers the batch in hand and completes once nothing is under way. Runs
+   * on the socket's event loop.
+   */
+  CompletableFuture<Void> stop() {
+    stopped = new CompletableFuture<>();
+    flush();
+    if (underWay == null) {
+      stopped.complete(null);
+    }
+    return stopped;
+  }
+
+  /** Events in hand or under way (for a stop that could not wait for them). */
+  int held() {
+    return batch.size() + (underWay == null ? 0 : underWay.left());
+  }
+
+  private void dropped(Refusal why, int n, Throwable cause) {
+    metrics.dropped(why, n);
+    dropsSinceLog += n;
     long now = System.nanoTime();
     if (now - lastDropLog >= LOG_EVERY_NANOS) {
-      LOG.warn("UDP: dropped {} events in the last {} s, the channels refusing them (last: {}: {})",
-          dropsSinceLog, (now - lastDropLog) / 1_000_000_000L, outcome.refusal().label(),
-          outcome.cause() == null ? "" : outcome.cause().getMessage());
+      LOG.warn("UDP: dropped {} events in the last {} s, the channels refusing them (last: {}{})",
+          dropsSinceLog, (now - lastDropLog) / 1_000_000_000L, why.label(),
+          cause == null ? ": the previous batch was still under way" : ": " + cause.getMessage());
       lastDropLog = now;
       dropsSinceLog = 0;
     }

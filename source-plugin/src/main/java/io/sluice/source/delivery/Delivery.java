@@ -1,0 +1,215 @@
+package io.sluice.source.delivery;
+
+import io.sluice.core.pipeline.DeferredRoom;
+import io.sluice.source.SourceMetrics;
+import io.sluice.source.SourceMetrics.DropReason;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.flume.Channel;
+import org.apache.flume.ChannelFullException;
+import org.apache.flume.ChannelSelector;
+import org.apache.flume.Event;
+import org.apache.flume.channel.ChannelProcessor;
+import org.apache.flume.interceptor.Interceptor;
+import org.apache.flume.interceptor.InterceptorChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A source's way into its channels: makes a {@link Shipment} of each batch and runs its attempts
+ * where no I/O thread can be made to wait.
+ *
+ * <p>Where attempts run: when every channel of the source commits without waiting ({@link
+ * io.sluice.core.pipeline.ImmediateCommit}, as DisruptorChannel does), on the caller's I/O thread
+ * — nothing in an attempt then waits, and a full channel is a refusal the caller turns into
+ * backpressure at once. Otherwise a commit may wait its channel's {@code keep-alive} for room, so
+ * attempts run on this source's delivery threads, which are made as commits block (up to {@value
+ * #MAX_THREADS}) and end when idle; the outcome is handed back to the caller's I/O thread. With
+ * all of them busy, an attempt is refused at once as if the channel were full.
+ *
+ * <p>{@code retries} says whether the caller will try a refused shipment again (TCP, HEC) or not
+ * (UDP, which cannot push back): see {@link ChannelShare}.
+ */
+public final class Delivery implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+  static final int MAX_THREADS = 64;
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+  private final String sourceName;
+  private final InterceptorChain chain;
+  private final ChannelSelector selector;
+  private final Committer committer;
+  private final SourceMetrics metrics;
+  private final boolean retries;
+  private final ThreadPoolExecutor threads; // null when attempts run on the caller's thread
+  private final ChannelShare.Losses losses = new CountedLosses();
+  private final ChannelShare.Losses optionalLosses = new LoggedLosses();
+  private volatile long lastLossLog = System.nanoTime() - LOG_EVERY_NANOS;
+
+  public Delivery(String sourceName, ChannelProcessor processor, SourceMetrics metrics, boolean retries) {
+    this.sourceName = sourceName;
+    this.chain = InterceptorChains.of(processor);
+    this.selector = processor.getSelector();
+    this.committer = new Committer(selector.getAllChannels());
+    this.metrics = metrics;
+    this.retries = retries;
+    this.threads = committer.neverWaits() ? null : new ThreadPoolExecutor(0, MAX_THREADS, 60,
+        TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "sluice-delivery-" + sourceName);
+          t.setDaemon(true);
+          return t;
+        });
+    warnIfDeferredRoomShort();
+  }
+
+  /** A shipment of {@code events}, which it owns from now on. */
+  public Shipment shipment(List<Event> events) {
+    return new Shipment(this, events);
+  }
+
+  /** Whether attempts run on the caller's thread (every channel commits without waiting). */
+  public boolean inline() {
+    return threads == null;
+  }
+
+  /**
+   * Runs one attempt of {@code s} and gives its outcome to {@code done} on {@code callerLoop}: at
+   * once, on this thread, when {@link #inline()}; else later, from a delivery thread.
+   */
+  public void attempt(Shipment s, Executor callerLoop, Consumer<Outcome> done) {
+    if (threads == null) {
+      done.accept(counted(s, s.attempt()));
+      return;
+    }
+    try {
+      threads.execute(() -> {
+        Outcome o = counted(s, s.attempt());
+        callerLoop.execute(() -> done.accept(o));
+      });
+    } catch (RejectedExecutionException e) {
+      done.accept(counted(s, Outcome.refused(Refusal.FULL, new ChannelFullException(
+          "all " + MAX_THREADS + " delivery threads of source " + sourceName + " are waiting on full channels"))));
+    }
+  }
+
+  /** Runs one attempt on this thread, whatever the channels (for a source stopping or a test). */
+  public Outcome attemptHere(Shipment s) {
+    return counted(s, s.attempt());
+  }
+
+  private Outcome counted(Shipment s, Outcome o) {
+    if (o.accepted()) {
+      metrics.accepted(s.size() - s.givenUp());
+    } else {
+      metrics.refused();
+    }
+    return o;
+  }
+
+  SourceMetrics metrics() {
+    return metrics;
+  }
+
+  boolean retries() {
+    return retries;
+  }
+
+  InterceptorChain chain() {
+    return chain;
+  }
+
+  ChannelSelector selector() {
+    return selector;
+  }
+
+  Committer committer() {
+    return committer;
+  }
+
+  ChannelShare.Losses losses() {
+    return losses;
+  }
+
+  ChannelShare.Losses optionalLosses() {
+    return optionalLosses;
+  }
+
+  /**
+   * The interceptor grants deferred room the channel may not have: those events would then be
+   * refused by the channel although they were within their limit.
+   */
+  private void warnIfDeferredRoomShort() {
+    long granted = 0;
+    for (Interceptor i : InterceptorChains.interceptorsOf(chain)) {
+      if (i instanceof DeferredRoom d) {
+        granted = Math.max(granted, d.deferredRoom());
+      }
+    }
+    for (Channel c : selector.getAllChannels()) {
+      if (granted > 0 && c instanceof DeferredRoom d && d.deferredRoom() < granted) {
+        LOG.warn("Source {}: its interceptor may defer up to {} events (defer.maxEvents) but channel"
+            + " {} holds at most {} (deferred.capacity): when it fills, batches are refused although"
+            + " their events are within their limits; raise deferred.capacity or lower"
+            + " defer.maxEvents", sourceName, granted, c.getName(), d.deferredRoom());
+      }
+    }
+  }
+
+  /** Waits up to {@code timeoutMillis} for attempts under way on delivery threads to end. */
+  @Override
+  public void close() {
+    if (threads != null) {
+      threads.shutdown();
+    }
+  }
+
+  public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+    return threads == null || threads.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Losses without retries and poison events: counted, and logged at most once per 10 s. */
+  private final class CountedLosses implements ChannelShare.Losses {
+    @Override
+    public void dropped(Refusal why, int n, Channel channel, Throwable cause) {
+      metrics.dropped(why, n);
+      logLoss("dropped {} events refused by channel {} ({}: {})", n, channel.getName(), why.label(), cause);
+    }
+
+    @Override
+    public void poisoned(Event event, Channel channel, Throwable cause, int failures) {
+      metrics.dropped(DropReason.POISON, 1);
+      LOG.warn("Source {}: dropped an event that {} could not take in {} tries while taking"
+          + " others (a poison event; headers {}): {}", sourceName,
+          channel == null ? "the interceptors" : "channel " + channel.getName(), failures,
+          event.getHeaders(), cause.toString());
+    }
+  }
+
+  /** Optional channels: Flume logs their failures and goes on; so do we. */
+  private final class LoggedLosses implements ChannelShare.Losses {
+    @Override
+    public void dropped(Refusal why, int n, Channel channel, Throwable cause) {
+      logLoss("{} events not written to optional channel {} ({}: {})", n, channel.getName(), why.label(), cause);
+    }
+
+    @Override
+    public void poisoned(Event event, Channel channel, Throwable cause, int failures) {
+      dropped(Refusal.ERROR, 1, channel, cause);
+    }
+  }
+
+  private void logLoss(String format, int n, String channel, String why, Throwable cause) {
+    long now = System.nanoTime();
+    if (now - lastLossLog >= LOG_EVERY_NANOS) {
+      lastLossLog = now;
+      LOG.warn("Source {}: " + format + " (logged at most once per 10 s)", sourceName, n, channel,
+          why, String.valueOf(cause));
+    }
+  }
+}

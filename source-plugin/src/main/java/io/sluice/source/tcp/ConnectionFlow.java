@@ -1,0 +1,299 @@
+package io.sluice.source.tcp;
+
+import io.sluice.source.SourceMetrics;
+import io.sluice.source.delivery.Delivery;
+import io.sluice.source.delivery.Outcome;
+import io.sluice.source.delivery.Refusal;
+import io.sluice.source.delivery.Shipment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.flume.Event;
+
+/**
+ * A connection's events on their way into the channels, and the push-back on its reading.
+ *
+ * <p>Events come from the connection's {@link Reader} in order and go out in batches, one {@link
+ * Shipment} under way at a time (so their order holds), while the next batch fills. The reader may
+ * cut more bytes into events only while that next batch has room, and reads the socket only while
+ * this flow is {@link State#READING}: a connection thus holds at most two batches, plus what its
+ * reader has read and not cut.
+ *
+ * <p>States, in one field:
+ *
+ * <pre>
+ *   READING ──refused──▶ PAUSED ──retry accepted──▶ READING
+ *      │                   │
+ *      └──── closed ───────┴──▶ DRAINING ──all delivered──▶ FINISHED
+ *   any ──source stops──▶ ABANDONED ──last attempt──▶ FINISHED (what is left counted as lost)
+ * </pre>
+ *
+ * A refused shipment is tried again after the interceptor's advised time (a push-back) or a backoff
+ * from {@value #FIRST_BACKOFF_MILLIS} ms to {@value #MAX_BACKOFF_MILLIS} ms (a full channel). A
+ * shipment the interceptors pushed back was not decided, so its events go back to the head of the
+ * next batch, and batches halve (down to one event) until the interceptor takes them: a batch
+ * larger than the limit's burst would otherwise be refused forever. Once decided, a shipment is
+ * retried as it is, each channel's share committed once.
+ *
+ * <p>A connection closed while it holds events is DRAINING: what it holds is delivered at the
+ * channels' pace, and its connection slot (counted against {@code maxConnections} and {@code
+ * maxConnectionsPerIp}) is freed only then, so that connecting, being pushed back and closing in
+ * a loop cannot pile up held events beyond those limits.
+ *
+ * <p>Confined to the connection's I/O thread: every method, and the outcome of each attempt, runs
+ * there.
+ */
+final class ConnectionFlow {
+
+  static final long FIRST_BACKOFF_MILLIS = 50;
+  static final long MAX_BACKOFF_MILLIS = 1000;
+
+  enum State { READING, PAUSED, DRAINING, ABANDONED, FINISHED }
+
+  /** What the flow needs of its connection's reader. */
+  interface Reader {
+    /** The flow's wish for events changed: cut what is held if there is room, read or not. */
+    void flowChanged();
+
+    /** The connection is closed and every byte read from it has been cut into events. */
+    boolean exhausted();
+
+    /** The source stops: cut everything held now, the open frame as an Incomplete event. */
+    void cutAllAndClose();
+  }
+
+  /** Hears of flows ending, and of connections closing while they still hold events. */
+  interface Registry {
+    void started(ConnectionFlow flow);
+
+    void draining(ConnectionFlow flow);
+
+    /** The flow is over; {@code wasDraining} when it ended after its connection had closed. */
+    void finished(ConnectionFlow flow, boolean wasDraining);
+  }
+
+  private final Delivery delivery;
+  private final int batchSize;
+  private final Scheduler scheduler;
+  private final Executor loop;
+  private final Reader reader;
+  private final SourceMetrics metrics;
+  private final Registry registry;
+  private final Runnable releaseSlot;
+
+  private State state = State.READING;
+  private List<Event> pending;
+  private Shipment shipment; // under way, or refused and waiting for its retry
+  private boolean attempting;
+  private Scheduler.Cancellable retry;
+  private long backoffMillis = FIRST_BACKOFF_MILLIS;
+  private int batchLimit;
+  private CompletableFuture<Integer> stopped; // set when the source stops: events lost
+  private volatile int held; // events held, readable from any thread (for the stop's count)
+
+  ConnectionFlow(Delivery delivery, int batchSize, Scheduler scheduler, Executor loop, Reader reader,
+      SourceMetrics metrics, Registry registry, Runnable releaseSlot) {
+    this.delivery = delivery;
+    this.batchSize = batchSize;
+    this.scheduler = scheduler;
+    this.loop = loop;
+    this.reader = reader;
+    this.metrics = metrics;
+    this.registry = registry;
+    this.releaseSlot = releaseSlot;
+    this.batchLimit = batchSize;
+    this.pending = new ArrayList<>(batchSize);
+    registry.started(this);
+  }
+
+  /** The connection's I/O thread, where every method of this flow is called. */
+  Executor executor() {
+    return loop;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** Whether the reader may cut more events: the next batch has room. */
+  boolean room() {
+    return state != State.FINISHED && pending.size() < batchSize;
+  }
+
+  /** Whether the reader should read the socket. */
+  boolean wantsBytes() {
+    return state == State.READING && pending.size() < batchSize;
+  }
+
+  /** Events held: under way, refused, or waiting for the next batch. */
+  int held() {
+    return held;
+  }
+
+  /** A new event, in the connection's order. */
+  void add(Event e) {
+    pending.add(e);
+    held++;
+    if (pending.size() >= batchLimit && state != State.ABANDONED) {
+      ship();
+    }
+  }
+
+  /** The end of a read: what is pending goes now, not when the batch fills. */
+  void endOfRead() {
+    ship();
+  }
+
+  /** The connection closed; what is held is delivered before its slot is freed. */
+  void closed() {
+    if (state == State.ABANDONED || state == State.FINISHED) {
+      return; // the source's stop closed it, and goes on with what is held
+    }
+    if (state == State.READING || state == State.PAUSED) {
+      state = State.DRAINING;
+      registry.draining(this);
+    }
+    ship();
+    finishIfDrained();
+  }
+
+  /** The reader has cut its last bytes after the connection closed. */
+  void endOfInput() {
+    ship();
+    finishIfDrained();
+  }
+
+  private void ship() {
+    if (shipment != null || retry != null || pending.isEmpty() || state == State.FINISHED) {
+      return;
+    }
+    int n = Math.min(batchLimit, pending.size());
+    List<Event> batch;
+    if (n == pending.size()) {
+      batch = pending;
+      pending = new ArrayList<>(batchSize);
+    } else {
+      batch = new ArrayList<>(pending.subList(0, n));
+      pending.subList(0, n).clear();
+    }
+    metrics.batchOffered();
+    shipment = delivery.shipment(batch);
+    attempt();
+  }
+
+  private void attempt() {
+    attempting = true;
+    delivery.attempt(shipment, loop, this::attempted);
+  }
+
+  private void attempted(Outcome o) {
+    attempting = false;
+    if (o.accepted()) {
+      held -= shipment.size();
+      shipment = null;
+      backoffMillis = FIRST_BACKOFF_MILLIS;
+      batchLimit = (int) Math.min(batchSize, 2L * batchLimit);
+      if (state == State.ABANDONED) {
+        lastAttempt();
+        return;
+      }
+      if (state == State.PAUSED) {
+        state = State.READING;
+      }
+      ship();
+      reader.flowChanged();
+      finishIfDrained();
+      return;
+    }
+    if (state == State.ABANDONED) {
+      finish();
+      return;
+    }
+    if (!shipment.decided()) {
+      // Nothing of it was booked or committed: its events may go again in smaller batches.
+      pending.addAll(0, shipment.events());
+      batchLimit = o.refusal() == Refusal.REJECTED ? Math.max(1, shipment.size() / 2) : 1;
+      shipment = null;
+    }
+    long delay = o.refusal() == Refusal.REJECTED ? o.retryAfterMillis() : backoffMillis;
+    backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+    if (state == State.READING) {
+      state = State.PAUSED;
+      metrics.paused();
+    }
+    retry = scheduler.schedule(this::retry, TimeUnit.MILLISECONDS.toNanos(delay));
+    reader.flowChanged();
+  }
+
+  private void retry() {
+    retry = null;
+    if (state == State.ABANDONED || state == State.FINISHED) {
+      return;
+    }
+    if (shipment != null) {
+      attempt();
+      return;
+    }
+    if (pending.isEmpty() && state == State.PAUSED) {
+      state = State.READING;
+      reader.flowChanged();
+    }
+    ship();
+  }
+
+  private void finishIfDrained() {
+    if (state == State.DRAINING && shipment == null && retry == null && pending.isEmpty()
+        && reader.exhausted()) {
+      finish();
+    }
+  }
+
+  /**
+   * The source stops: everything read is cut into events, one last attempt is made to deliver
+   * them, and what is still held then is lost. Completes with the number of events lost.
+   */
+  CompletableFuture<Integer> stop() {
+    stopped = new CompletableFuture<>();
+    if (state == State.FINISHED) {
+      stopped.complete(0);
+      return stopped;
+    }
+    state = State.ABANDONED;
+    if (retry != null) {
+      retry.cancel();
+      retry = null;
+    }
+    batchLimit = batchSize;
+    reader.cutAllAndClose();
+    if (!attempting) {
+      lastAttempt();
+    } // else the attempt under way comes back to attempted()
+    return stopped;
+  }
+
+  private void lastAttempt() {
+    if (shipment == null && !pending.isEmpty()) {
+      ship(); // attempted() calls back here until all is in, or finishes at the first refusal
+    } else if (shipment != null) {
+      attempt();
+    } else {
+      finish();
+    }
+  }
+
+  private void finish() {
+    boolean wasDraining = state == State.DRAINING;
+    int lost = (shipment == null ? 0 : shipment.left()) + pending.size();
+    state = State.FINISHED;
+    shipment = null;
+    pending = List.of();
+    held = 0;
+    releaseSlot.run();
+    registry.finished(this, wasDraining);
+    if (stopped != null) {
+      stopped.complete(lost);
+    }
+  }
+}
