@@ -114,4 +114,19 @@ class SyslogUdpSourceTest {
       assertTrue(rig.takeAll(1, 300).isEmpty());
     }
   }
+
+  @Test
+  void throttledRejectIsRefusedAtConfigureTimeForUdp() {
+    Map<String, String> props = Map.of("port", "5514", "interceptors", "ts gov",
+        "interceptors.gov.type", "io.sluice.interceptor.TokenBucketInterceptor$Builder",
+        "interceptors.gov.throttled", "reject", "interceptors.gov.limit", "10/s",
+        "interceptors.ts.type", "timestamp");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new SyslogUdpSource().configure(new org.apache.flume.Context(props)));
+    assertTrue(e.getMessage().contains("interceptors.gov.throttled"), e.getMessage());
+    assertTrue(e.getMessage().contains("UDP cannot push back"), e.getMessage());
+    Map<String, String> keep = new java.util.HashMap<>(props);
+    keep.put("interceptors.gov.throttled", "keep");
+    new SyslogUdpSource().configure(new org.apache.flume.Context(keep));
+  }
 }

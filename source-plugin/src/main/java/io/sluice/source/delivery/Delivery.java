@@ -112,7 +112,7 @@ public final class Delivery implements AutoCloseable {
     return o;
   }
 
-  SourceMetrics metrics() {
+  public SourceMetrics metrics() {
     return metrics;
   }
 

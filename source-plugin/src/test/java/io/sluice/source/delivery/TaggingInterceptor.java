@@ -33,7 +33,7 @@ public final class TaggingInterceptor implements Interceptor {
   }
 
   /** The processor properties of a chain holding this interceptor under {@code name}. */
-  static Map<String, String> chain(String name) {
+  public static Map<String, String> chain(String name) {
     return Map.of("interceptors", "t", "interceptors.t.type", Builder.class.getName(),
         "interceptors.t.name", name);
   }

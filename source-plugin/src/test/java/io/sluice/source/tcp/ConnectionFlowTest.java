@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.source.delivery.Pipelines;
+import io.sluice.source.delivery.TaggingInterceptor;
 import io.sluice.source.delivery.TestChannel;
 import io.sluice.source.tcp.ConnectionRig.Connection;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class ConnectionFlowTest {
 
   private static ConnectionRig rig(TestChannel channel, int batchSize, long idleSeconds, long frameSeconds) {
     return new ConnectionRig(Pipelines.delivery(Pipelines.replicating(Map.of(), channel), true),
-        ConnectionRig.metrics(), batchSize, idleSeconds, frameSeconds);
+        batchSize, idleSeconds, frameSeconds);
   }
 
   @Test
@@ -179,5 +180,21 @@ class ConnectionFlowTest {
     assertEquals(6, got.size());
     assertEquals("Incomplete", got.get(5).getHeaders().get("flume.syslog.status"),
         "a frame cut by the stop is Incomplete");
+  }
+
+  @Test
+  void anEventNoInterceptorCanReadHoldsUpOnlyItself() {
+    TestChannel channel = new TestChannel(100);
+    ConnectionRig rig = new ConnectionRig(Pipelines.delivery(Pipelines.replicating(
+        TaggingInterceptor.chain("flow-boom"), channel), true), 10, 0, 0);
+    Connection c = rig.connect("10.0.0.1").send(message("a") + "\n" + message("boom") + "\n"
+        + message("b") + "\n");
+    for (int i = 0; i < 10 && c.state() != ConnectionFlow.State.READING; i++) {
+      rig.time.advance(1, TimeUnit.SECONDS);
+    }
+    c.send(message("c") + "\n");
+    assertEquals(List.of("a", "b", "c"), channel.takeBodies(10));
+    assertEquals(1, rig.metrics.droppedCount(io.sluice.source.SourceMetrics.DropReason.POISON));
+    assertTrue(c.reading());
   }
 }

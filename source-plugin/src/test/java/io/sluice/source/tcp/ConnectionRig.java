@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection's pipeline ({@link ConnectionGate} when asked, and a {@link FrameReader}) on
@@ -27,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionRig implements ConnectionFlow.Registry {
 
-  private static final AtomicInteger NAMES = new AtomicInteger();
-
   final ManualScheduler time = new ManualScheduler();
   final SourceMetrics metrics;
   final Delivery delivery;
@@ -37,16 +34,12 @@ final class ConnectionRig implements ConnectionFlow.Registry {
   final List<ConnectionFlow> finished = new ArrayList<>();
   ConnectionGate gate;
 
-  ConnectionRig(Delivery delivery, SourceMetrics metrics, int batchSize, long idleSeconds, long frameSeconds) {
-    this.metrics = metrics;
+  ConnectionRig(Delivery delivery, int batchSize, long idleSeconds, long frameSeconds) {
+    this.metrics = delivery.metrics();
     this.delivery = delivery;
     SyslogEvents events = new SyslogEvents(SyslogParser.builder().build(), KeepFields.parse("none"), "clientIp", "localPort");
     this.shared = new FrameReader.Shared(events, delivery, metrics, batchSize,
         TimeUnit.SECONDS.toNanos(idleSeconds), TimeUnit.SECONDS.toNanos(frameSeconds), this, loop -> time);
-  }
-
-  static SourceMetrics metrics() {
-    return new SourceMetrics("rig" + NAMES.incrementAndGet());
   }
 
   /** Admits connections through a gate of these limits (else none). */
