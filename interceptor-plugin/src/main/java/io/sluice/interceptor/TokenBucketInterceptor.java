@@ -1,5 +1,6 @@
 package io.sluice.interceptor;
 
+import com.codahale.metrics.Counter;
 import io.sluice.core.Disposition;
 import io.sluice.core.EventIds;
 import io.sluice.core.Headers;
@@ -38,12 +39,18 @@ public final class TokenBucketInterceptor implements Interceptor {
   private final KeyExtractor keys;
   private final Governor governor;
   private final TopOffenders offenders;
+  private final Counter keysTruncated = new Counter();
   private TokenBucketCounter counter;
 
   TokenBucketInterceptor(TokenBucketSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.keys = new KeyExtractor(settings.keyHeaders, settings.defaultKey);
+    this.keys =
+        new KeyExtractor(
+            settings.keyHeaders,
+            settings.defaultKey,
+            new KeyTruncation(settings.maxKeyLength),
+            keysTruncated);
     this.governor = new Governor(settings.governor, clock);
     this.offenders =
         new TopOffenders(
@@ -52,7 +59,7 @@ public final class TokenBucketInterceptor implements Interceptor {
 
   @Override
   public void initialize() {
-    counter = new TokenBucketCounter(settings.metricsName, governor, offenders);
+    counter = new TokenBucketCounter(settings.metricsName, governor, offenders, keysTruncated);
     counter.start();
     LOG.info(
         "TokenBucketInterceptor '{}': key {}, throttled = {}, {}",
@@ -60,6 +67,10 @@ public final class TokenBucketInterceptor implements Interceptor {
         String.join(",", settings.keyHeaders),
         settings.throttled.name().toLowerCase(java.util.Locale.ROOT),
         settings.governor);
+    String heap = settings.heapWarning(Runtime.getRuntime().maxMemory());
+    if (heap != null) {
+      LOG.warn("TokenBucketInterceptor '{}': {}", settings.metricsName, heap);
+    }
   }
 
   @Override

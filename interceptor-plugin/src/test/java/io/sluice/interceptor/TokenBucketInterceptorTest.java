@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.Headers;
 import io.sluice.core.RetryLaterException;
+import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.core.time.ManualClock;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.ObjectName;
 import org.apache.flume.ChannelException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
@@ -192,6 +195,29 @@ class TokenBucketInterceptorTest {
     t.intercept(List.of());
     assertEquals("", counter(t).getTopOffenders());
     assertEquals("10.0.0.9=49, 10.0.0.8=4", counter(t).getTopOffendersPrevious());
+  }
+
+  @Test
+  void aKeyLongerThanMaxKeyLengthIsCutInTheLimitKeyHeaderAndCountedOverJmx() throws Exception {
+    TokenBucketInterceptor t = interceptor("metricsName", "cutKeys", "key", "hec.token",
+        "maxKeyLength", "40",
+        "limit", "1/s", "defer.maxDelay", "0s", "throttled", "keep");
+    String longToken = "t".repeat(100);
+    List<Event> out = t.intercept(events(2, "hec.token", longToken));
+    t.intercept(events(1, "hec.token", "short"));
+    String key = out.get(0).getHeaders().get(Headers.LIMIT_KEY);
+    assertTrue(key.matches("t{23}~[0-9a-f]{16}"), key);
+    assertEquals(key, out.get(1).getHeaders().get(Headers.LIMIT_KEY), "one bucket for the key");
+    assertEquals(List.of("processed", "throttled"), dispositions(out));
+    assertEquals(key + "=1", counter(t).getTopOffenders());
+
+    assertEquals(2, counter(t).getKeysTruncatedCount(), "two events with a cut key");
+    ObjectName flume = new ObjectName("org.apache.flume.interceptor", "type", "cutKeys");
+    assertEquals(2L, ManagementFactory.getPlatformMBeanServer()
+        .getAttribute(flume, "KeysTruncatedCount"));
+    ObjectName dropwizard = new ObjectName(SluiceMetrics.DOMAIN, "name",
+        "interceptor.cutKeys.keys.truncated");
+    assertEquals(2L, ManagementFactory.getPlatformMBeanServer().getAttribute(dropwizard, "Count"));
   }
 
   private static TokenBucketCounter counter(TokenBucketInterceptor t) {
