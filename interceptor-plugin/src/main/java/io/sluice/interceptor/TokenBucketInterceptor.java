@@ -9,6 +9,7 @@ import io.sluice.core.limit.Decision;
 import io.sluice.core.limit.Governor;
 import io.sluice.core.limit.ThrottleReason;
 import io.sluice.core.offenders.TopOffenders;
+import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * Throttled events are dropped, kept, or make the whole batch fail with a {@link
  * RetryLaterException}, in which case everything the batch had reserved is given back.
  *
- * <p>Runs on the source's threads inside {@code processEventBatch}; it never blocks.
+ * <p>Runs on the source's threads inside {@code processEventBatch}; it never blocks. As a {@link
+ * DeferredRoom} it tells a source how many events it may hold deferred, so the source can warn
+ * when a channel behind it has less room for them.
  */
-public final class TokenBucketInterceptor implements Interceptor {
+public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenBucketInterceptor.class);
   private static final ThrottleReason[] REASONS = ThrottleReason.values();
@@ -147,6 +150,12 @@ public final class TokenBucketInterceptor implements Interceptor {
           settings.topOffendersInterval,
           TokenBucketCounter.format(finishedWindow));
     }
+  }
+
+  /** The most events it holds deferred at once: {@code defer.maxEvents}. */
+  @Override
+  public long deferredRoom() {
+    return settings.governor.maxDeferred();
   }
 
   @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.core.Headers;
 import io.sluice.core.RetryLaterException;
 import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.time.ManualClock;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.apache.flume.ChannelException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.event.EventBuilder;
+import org.apache.flume.interceptor.Interceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +220,17 @@ class TokenBucketInterceptorTest {
     ObjectName dropwizard = new ObjectName(SluiceMetrics.DOMAIN, "name",
         "interceptor.cutKeys.keys.truncated");
     assertEquals(2L, ManagementFactory.getPlatformMBeanServer().getAttribute(dropwizard, "Count"));
+  }
+
+  @Test
+  void itTellsSourcesItsDeferredRoom() {
+    Interceptor.Builder b = new TokenBucketInterceptor.Builder();
+    b.configure(new Context(Map.of("limit", "10/s")));
+    Interceptor built = b.build();
+    assertTrue(built instanceof DeferredRoom, "a source finds the capability on the interceptor");
+    assertEquals(100_000, ((DeferredRoom) built).deferredRoom(), "defer.maxEvents by default");
+    assertEquals(5_000, interceptor("limit", "10/s", "defer.maxEvents", "5000").deferredRoom());
+    assertEquals(0, interceptor("limit", "10/s", "defer.maxEvents", "0").deferredRoom());
   }
 
   private static TokenBucketCounter counter(TokenBucketInterceptor t) {
