@@ -5,9 +5,10 @@ package io.sluice.interceptor;
  *
  * <p>Rounds in the manner of xxHash64 (multiply, rotate, multiply) over four characters at a
  * time, in two lanes so that the multiplications of one lane overlap those of the other, ended by
- * MurmurHash3's 64-bit finaliser. It runs at a fraction of a nanosecond per character: hashing a
- * megabyte header costs less than the source spent reading it. Fixed seeds, so a key is cut the
- * same way on every agent and after every restart.
+ * MurmurHash3's 64-bit finaliser. Measured at 0.6 to 1 ns per character on a busy 2-core machine,
+ * about what {@code String.hashCode} costs and less than making the header's String did: only
+ * over-long keys pay it. Fixed seeds, so a key is cut the same way on every agent and after every
+ * restart.
  */
 final class KeyHash {
 

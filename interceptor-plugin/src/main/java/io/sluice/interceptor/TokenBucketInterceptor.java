@@ -65,9 +65,10 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
     counter = new TokenBucketCounter(settings.metricsName, governor, offenders, keysTruncated);
     counter.start();
     LOG.info(
-        "TokenBucketInterceptor '{}': key {}, throttled = {}, {}",
+        "TokenBucketInterceptor '{}': key {} (cut beyond {} characters), throttled = {}, {}",
         settings.metricsName,
         String.join(",", settings.keyHeaders),
+        settings.maxKeyLength,
         settings.throttled.name().toLowerCase(java.util.Locale.ROOT),
         settings.governor);
     String heap = settings.heapWarning(Runtime.getRuntime().maxMemory());

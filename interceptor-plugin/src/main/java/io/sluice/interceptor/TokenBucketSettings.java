@@ -4,6 +4,7 @@ import static io.sluice.core.config.ConfigValues.duration;
 import static io.sluice.core.config.ConfigValues.fraction;
 import static io.sluice.core.config.ConfigValues.oneOf;
 
+import io.sluice.core.Headers;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.GovernorConfig;
 import io.sluice.core.limit.Limits;
@@ -36,7 +37,7 @@ final class TokenBucketSettings {
 
   TokenBucketSettings(Context ctx) {
     metricsName = ctx.getString("metricsName", "governor").trim();
-    keyHeaders = splitList(ctx.getString("key", "clientIp"), "key");
+    keyHeaders = splitList(ctx.getString("key", Headers.CLIENT_IP), "key");
     maxKeyLength = (int) between(ctx, "maxKeyLength", KeyTruncation.DEFAULT_LENGTH,
         KeyTruncation.MIN_LENGTH, KeyTruncation.MAX_LENGTH);
     defaultKey = ctx.getString("defaultKey", "unknown");
@@ -50,7 +51,7 @@ final class TokenBucketSettings {
         ThrottledAction.valueOf(
             oneOf("throttled", ctx.getString("throttled", "drop"), "drop", "keep", "reject")
                 .toUpperCase(Locale.ROOT));
-    shedHeader = ctx.getString("shed.header", "Severity").trim();
+    shedHeader = ctx.getString("shed.header", Headers.SEVERITY).trim();
     shedValues = Set.copyOf(Arrays.asList(splitList(ctx.getString("shed.values", "7 6"), "shed.values")));
     topOffendersSize = (int) between(ctx, "topOffenders.size", 10, 1, TopOffenders.MAX_SIZE);
     topOffendersInterval =
