@@ -1,5 +1,6 @@
 package io.sluice.interceptor;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -27,10 +28,16 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
   private final Map<ThrottleReason, Meter> throttledBy = new EnumMap<>(ThrottleReason.class);
   private final Meter dropped;
   private final Meter rejected;
+  private final Counter keysTruncated;
   private final Governor governor;
   private final TopOffenders offenders;
 
-  TokenBucketCounter(String name, Governor governor, TopOffenders offenders) {
+  /**
+   * @param keysTruncated counts keys cut to {@code maxKeyLength}; made by the interceptor, which
+   *     marks it where keys are read, and registered here with the other metrics
+   */
+  TokenBucketCounter(
+      String name, Governor governor, TopOffenders offenders, Counter keysTruncated) {
     super(Type.INTERCEPTOR, name);
     this.prefix = "interceptor." + name;
     this.governor = governor;
@@ -45,6 +52,7 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
     }
     dropped = r.meter(prefix + ".dropped");
     rejected = r.meter(prefix + ".rejected");
+    this.keysTruncated = r.register(prefix + ".keys.truncated", keysTruncated);
     r.register(prefix + ".keys", (Gauge<Long>) governor::keyCount);
     r.register(prefix + ".deferred.depth", (Gauge<Long>) governor::deferredDepth);
     r.register(prefix + ".deferred.fill", (Gauge<Double>) governor::deferredFill);
@@ -135,6 +143,11 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
   @Override
   public long getRejectedEventCount() {
     return rejected.getCount();
+  }
+
+  @Override
+  public long getKeysTruncatedCount() {
+    return keysTruncated.getCount();
   }
 
   @Override

@@ -28,6 +28,9 @@ public interface TokenBucketCounterMBean {
 
   long getKeyCount();
 
+  /** Keys longer than {@code maxKeyLength}, cut to it. */
+  long getKeysTruncatedCount();
+
   long getDeferredDepth();
 
   /** The most throttled keys of the current window, {@code key=count, ...}, most first. */

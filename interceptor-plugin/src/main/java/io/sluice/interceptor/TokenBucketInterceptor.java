@@ -1,5 +1,6 @@
 package io.sluice.interceptor;
 
+import com.codahale.metrics.Counter;
 import io.sluice.core.Disposition;
 import io.sluice.core.EventIds;
 import io.sluice.core.Headers;
@@ -8,6 +9,7 @@ import io.sluice.core.limit.Decision;
 import io.sluice.core.limit.Governor;
 import io.sluice.core.limit.ThrottleReason;
 import io.sluice.core.offenders.TopOffenders;
+import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * Throttled events are dropped, kept, or make the whole batch fail with a {@link
  * RetryLaterException}, in which case everything the batch had reserved is given back.
  *
- * <p>Runs on the source's threads inside {@code processEventBatch}; it never blocks.
+ * <p>Runs on the source's threads inside {@code processEventBatch}; it never blocks. As a {@link
+ * DeferredRoom} it tells a source how many events it may hold deferred, so the source can warn
+ * when a channel behind it has less room for them.
  */
-public final class TokenBucketInterceptor implements Interceptor {
+public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenBucketInterceptor.class);
   private static final ThrottleReason[] REASONS = ThrottleReason.values();
@@ -38,12 +42,18 @@ public final class TokenBucketInterceptor implements Interceptor {
   private final KeyExtractor keys;
   private final Governor governor;
   private final TopOffenders offenders;
+  private final Counter keysTruncated = new Counter();
   private TokenBucketCounter counter;
 
   TokenBucketInterceptor(TokenBucketSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.keys = new KeyExtractor(settings.keyHeaders, settings.defaultKey);
+    this.keys =
+        new KeyExtractor(
+            settings.keyHeaders,
+            settings.defaultKey,
+            new KeyTruncation(settings.maxKeyLength),
+            keysTruncated);
     this.governor = new Governor(settings.governor, clock);
     this.offenders =
         new TopOffenders(
@@ -52,14 +62,19 @@ public final class TokenBucketInterceptor implements Interceptor {
 
   @Override
   public void initialize() {
-    counter = new TokenBucketCounter(settings.metricsName, governor, offenders);
+    counter = new TokenBucketCounter(settings.metricsName, governor, offenders, keysTruncated);
     counter.start();
     LOG.info(
-        "TokenBucketInterceptor '{}': key {}, throttled = {}, {}",
+        "TokenBucketInterceptor '{}': key {} (cut beyond {} characters), throttled = {}, {}",
         settings.metricsName,
         String.join(",", settings.keyHeaders),
+        settings.maxKeyLength,
         settings.throttled.name().toLowerCase(java.util.Locale.ROOT),
         settings.governor);
+    String heap = settings.heapWarning(Runtime.getRuntime().maxMemory());
+    if (heap != null) {
+      LOG.warn("TokenBucketInterceptor '{}': {}", settings.metricsName, heap);
+    }
   }
 
   @Override
@@ -136,6 +151,12 @@ public final class TokenBucketInterceptor implements Interceptor {
           settings.topOffendersInterval,
           TokenBucketCounter.format(finishedWindow));
     }
+  }
+
+  /** The most events it holds deferred at once: {@code defer.maxEvents}. */
+  @Override
+  public long deferredRoom() {
+    return settings.governor.maxDeferred();
   }
 
   @Override

@@ -1,17 +1,16 @@
 package io.sluice.interceptor;
 
-import static io.sluice.core.config.ConfigValues.atLeast;
 import static io.sluice.core.config.ConfigValues.duration;
 import static io.sluice.core.config.ConfigValues.fraction;
 import static io.sluice.core.config.ConfigValues.oneOf;
 
+import io.sluice.core.Headers;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.GovernorConfig;
 import io.sluice.core.limit.Limits;
-import io.sluice.core.limit.Rate;
+import io.sluice.core.offenders.TopOffenders;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,24 +30,30 @@ final class TokenBucketSettings {
   final ThrottledAction throttled;
   final String shedHeader;
   final Set<String> shedValues;
+  final int maxKeyLength;
   final int topOffendersSize;
   final Duration topOffendersInterval;
   final GovernorConfig governor;
 
   TokenBucketSettings(Context ctx) {
     metricsName = ctx.getString("metricsName", "governor").trim();
-    keyHeaders = splitList(ctx.getString("key", "clientIp"), "key");
+    keyHeaders = splitList(ctx.getString("key", Headers.CLIENT_IP), "key");
+    maxKeyLength = (int) between(ctx, "maxKeyLength", KeyTruncation.DEFAULT_LENGTH,
+        KeyTruncation.MIN_LENGTH, KeyTruncation.MAX_LENGTH);
     defaultKey = ctx.getString("defaultKey", "unknown");
+    if (defaultKey.length() > maxKeyLength) {
+      throw ConfigValues.invalid("defaultKey", defaultKey,
+          "at most maxKeyLength (" + maxKeyLength + ") characters");
+    }
     String th = ctx.getString("tier.header");
     tierHeader = th == null || th.isBlank() ? null : th.trim();
     throttled =
         ThrottledAction.valueOf(
             oneOf("throttled", ctx.getString("throttled", "drop"), "drop", "keep", "reject")
                 .toUpperCase(Locale.ROOT));
-    shedHeader = ctx.getString("shed.header", "Severity").trim();
+    shedHeader = ctx.getString("shed.header", Headers.SEVERITY).trim();
     shedValues = Set.copyOf(Arrays.asList(splitList(ctx.getString("shed.values", "7 6"), "shed.values")));
-    topOffendersSize =
-        (int) atLeast("topOffenders.size", ctx.getString("topOffenders.size", "10"), 1);
+    topOffendersSize = (int) between(ctx, "topOffenders.size", 10, 1, TopOffenders.MAX_SIZE);
     topOffendersInterval =
         positive("topOffenders.logInterval", ctx.getString("topOffenders.logInterval", "60s"));
 
@@ -57,7 +62,7 @@ final class TokenBucketSettings {
     g.defaultTier(defaultTier);
     String plain = ctx.getString("limit");
     if (plain != null) {
-      g.tier(defaultTier, limits("limit", plain));
+      g.tier(defaultTier, Limits.setting("limit", plain));
     }
     Map<String, String> tierProps = ctx.getSubProperties("tiers.");
     Set<String> tierNames = new TreeSet<>();
@@ -75,7 +80,7 @@ final class TokenBucketSettings {
         throw new IllegalArgumentException(
             "Both 'limit' and '" + key + "' set the default tier; keep one");
       }
-      g.tier(name, limits(key, tierProps.get(name + ".limit")));
+      g.tier(name, Limits.setting(key, tierProps.get(name + ".limit")));
     }
     if (plain == null && !tierNames.contains(defaultTier)) {
       throw new IllegalArgumentException(
@@ -85,17 +90,21 @@ final class TokenBucketSettings {
     }
     String global = ctx.getString("global.limit");
     if (global != null) {
-      g.global(limits("global.limit", global));
+      g.global(Limits.setting("global.limit", global));
     }
     g.maxDelay(duration("defer.maxDelay", ctx.getString("defer.maxDelay", "2s")));
-    g.maxDeferred(atLeast("defer.maxEvents", ctx.getString("defer.maxEvents", "100000"), 0));
+    long maxDeferred =
+        between(ctx, "defer.maxEvents", 100_000, 0, GovernorConfig.MAX_DEFERRED);
+    g.maxDeferred(maxDeferred);
+    // Left unset, the per-key room is the smaller of its default and the whole room; set above the
+    // whole room, it could never be reached: a misunderstanding worth stopping for.
     g.maxDeferredPerKey(
-        atLeast("defer.maxEventsPerKey", ctx.getString("defer.maxEventsPerKey", "10000"), 0));
+        between(ctx, "defer.maxEventsPerKey", Math.min(10_000, maxDeferred), 0, maxDeferred,
+            "defer.maxEvents (" + maxDeferred + ")"));
     g.shedThreshold(fraction("shed.threshold", ctx.getString("shed.threshold", "75%")));
-    g.maxKeys(atLeast("maxKeys", ctx.getString("maxKeys", "100000"), 1));
+    g.maxKeys(between(ctx, "maxKeys", 100_000, 1, GovernorConfig.MAX_KEYS));
     g.idleTimeout(duration("idleTimeout", ctx.getString("idleTimeout", "10m")));
-    String newKeys = ctx.getString("newKeyLimit", "1000/s").trim();
-    g.newKeyLimit(newKeys.equals("none") ? List.of() : limits("newKeyLimit", newKeys));
+    g.newKeyLimit(Limits.optionalSetting("newKeyLimit", ctx.getString("newKeyLimit", "1000/s")));
     try {
       governor = g.build();
     } catch (IllegalArgumentException e) {
@@ -103,12 +112,57 @@ final class TokenBucketSettings {
     }
   }
 
-  private static List<Rate> limits(String key, String text) {
-    try {
-      return Limits.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ConfigValues.invalid(key, text, Limits.FORM);
+  /**
+   * The most heap the keys' states may take: {@code maxKeys} states of about {@value #STATE_BYTES}
+   * bytes (measured, with one limit), each holding its key (up to {@code maxKeyLength} characters
+   * of two bytes) at most twice: as the cache's key and as the state's, which differ for tiers
+   * other than the default. Keys of plain ASCII take half, and default-tier keys are held once.
+   */
+  long keyMemoryBound() {
+    return governor.maxKeys() * (STATE_BYTES + 2 * (STRING_BYTES + 2L * maxKeyLength));
+  }
+
+  /**
+   * A warning for the log when the keys' states could take more than half of {@code maxHeap}
+   * bytes; null when they cannot. Not refused: how much heap an agent has is its operator's
+   * choice, and most keys are far shorter than {@code maxKeyLength}.
+   */
+  String heapWarning(long maxHeap) {
+    long bound = keyMemoryBound();
+    if (bound <= maxHeap / 2) {
+      return null;
     }
+    return "maxKeys " + governor.maxKeys() + " keys of up to " + maxKeyLength
+        + " characters may take up to " + (bound >> 20) + " MiB, more than half of the heap ("
+        + (maxHeap >> 20) + " MiB): lower maxKeys or maxKeyLength, or give the agent more heap";
+  }
+
+  private static final long STATE_BYTES = 250;
+  private static final long STRING_BYTES = 40; // a String and its array, without the characters
+
+  /** A whole number from {@code min} to {@code max}, or {@code dflt} when the key is not set. */
+  private static long between(Context ctx, String key, long dflt, long min, long max) {
+    return between(ctx, key, dflt, min, max, Long.toString(max));
+  }
+
+  /** As above, with the upper bound named ({@code maxText}) when it comes from another key. */
+  private static long between(
+      Context ctx, String key, long dflt, long min, long max, String maxText) {
+    String text = ctx.getString(key);
+    if (text == null) {
+      return dflt;
+    }
+    String expected = "a whole number of at least " + min + " and at most " + maxText;
+    long v;
+    try {
+      v = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw ConfigValues.invalid(key, text, expected);
+    }
+    if (v < min || v > max) {
+      throw ConfigValues.invalid(key, text, expected);
+    }
+    return v;
   }
 
   private static Duration positive(String key, String text) {

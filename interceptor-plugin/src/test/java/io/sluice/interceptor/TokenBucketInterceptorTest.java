@@ -8,17 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.Headers;
 import io.sluice.core.RetryLaterException;
+import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.time.ManualClock;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.ObjectName;
 import org.apache.flume.ChannelException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.event.EventBuilder;
+import org.apache.flume.interceptor.Interceptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -192,6 +197,40 @@ class TokenBucketInterceptorTest {
     t.intercept(List.of());
     assertEquals("", counter(t).getTopOffenders());
     assertEquals("10.0.0.9=49, 10.0.0.8=4", counter(t).getTopOffendersPrevious());
+  }
+
+  @Test
+  void aKeyLongerThanMaxKeyLengthIsCutInTheLimitKeyHeaderAndCountedOverJmx() throws Exception {
+    TokenBucketInterceptor t = interceptor("metricsName", "cutKeys", "key", "hec.token",
+        "maxKeyLength", "40",
+        "limit", "1/s", "defer.maxDelay", "0s", "throttled", "keep");
+    String longToken = "t".repeat(100);
+    List<Event> out = t.intercept(events(2, "hec.token", longToken));
+    t.intercept(events(1, "hec.token", "short"));
+    String key = out.get(0).getHeaders().get(Headers.LIMIT_KEY);
+    assertTrue(key.matches("t{23}~[0-9a-f]{16}"), key);
+    assertEquals(key, out.get(1).getHeaders().get(Headers.LIMIT_KEY), "one bucket for the key");
+    assertEquals(List.of("processed", "throttled"), dispositions(out));
+    assertEquals(key + "=1", counter(t).getTopOffenders());
+
+    assertEquals(2, counter(t).getKeysTruncatedCount(), "two events with a cut key");
+    ObjectName flume = new ObjectName("org.apache.flume.interceptor", "type", "cutKeys");
+    assertEquals(2L, ManagementFactory.getPlatformMBeanServer()
+        .getAttribute(flume, "KeysTruncatedCount"));
+    ObjectName dropwizard = new ObjectName(SluiceMetrics.DOMAIN, "name",
+        "interceptor.cutKeys.keys.truncated");
+    assertEquals(2L, ManagementFactory.getPlatformMBeanServer().getAttribute(dropwizard, "Count"));
+  }
+
+  @Test
+  void itTellsSourcesItsDeferredRoom() {
+    Interceptor.Builder b = new TokenBucketInterceptor.Builder();
+    b.configure(new Context(Map.of("limit", "10/s")));
+    Interceptor built = b.build();
+    assertTrue(built instanceof DeferredRoom, "a source finds the capability on the interceptor");
+    assertEquals(100_000, ((DeferredRoom) built).deferredRoom(), "defer.maxEvents by default");
+    assertEquals(5_000, interceptor("limit", "10/s", "defer.maxEvents", "5000").deferredRoom());
+    assertEquals(0, interceptor("limit", "10/s", "defer.maxEvents", "0").deferredRoom());
   }
 
   private static TokenBucketCounter counter(TokenBucketInterceptor t) {

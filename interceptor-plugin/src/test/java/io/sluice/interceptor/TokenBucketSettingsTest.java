@@ -80,6 +80,81 @@ class TokenBucketSettingsTest {
     assertTrue(msg.contains("'" + key + "'") && msg.contains(form), msg);
   }
 
+  /** Keys that size memory (or are read into an int) are bounded above as well as below. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "maxKeys | 10000001 | 1 | 10000000",
+        "maxKeys | 99999999999999999999 | 1 | 10000000",
+        "defer.maxEvents | 10000001 | 0 | 10000000",
+        "defer.maxEventsPerKey | -1 | 0 | defer.maxEvents (100000)",
+        "defer.maxEventsPerKey | 100001 | 0 | defer.maxEvents (100000)",
+        "topOffenders.size | 0 | 1 | 1000",
+        "topOffenders.size | 1001 | 1 | 1000",
+        "topOffenders.size | 4294967306 | 1 | 1000",
+        "maxKeyLength | 31 | 32 | 4096",
+        "maxKeyLength | 4097 | 32 | 4096",
+        "maxKeyLength | 1e3 | 32 | 4096"
+      })
+  void sizesOutOfTheirRangeNameTheKeyAndTheRange(String key, String value, String min, String max) {
+    assertEquals(
+        "Invalid value for '" + key + "': '" + value + "'; expected a whole number of at least "
+            + min + " and at most " + max,
+        error("limit", "10/s", key, value));
+  }
+
+  @Test
+  void thePerKeyRoomMayNotExceedTheWholeRoomItIsPartOf() {
+    String msg = error("limit", "10/s", "defer.maxEvents", "500", "defer.maxEventsPerKey", "501");
+    assertTrue(msg.contains("'defer.maxEventsPerKey'") && msg.contains("defer.maxEvents (500)"), msg);
+    TokenBucketSettings unset = settings("limit", "10/s", "defer.maxEvents", "500");
+    assertTrue(unset.governor.toString().contains("defer.maxEvents 500 (500 per key)"),
+        "left unset, the per-key room is at most the whole room: " + unset.governor);
+  }
+
+  @Test
+  void theLargestSizesAreAccepted() {
+    TokenBucketSettings s = settings("limit", "10/s", "maxKeys", "10000000",
+        "defer.maxEvents", "10000000", "defer.maxEventsPerKey", "10000000",
+        "topOffenders.size", "1000", "maxKeyLength", "4096");
+    assertEquals(4096, s.maxKeyLength);
+    assertEquals(1000, s.topOffendersSize);
+    assertEquals(10_000_000, s.governor.maxDeferred());
+  }
+
+  @Test
+  void theDefaultKeyMustFitTheKeyLength() {
+    String msg = error("limit", "10/s", "maxKeyLength", "32", "defaultKey", "d".repeat(33));
+    assertTrue(msg.startsWith("Invalid value for 'defaultKey'")
+        && msg.contains("at most maxKeyLength (32) characters"), msg);
+  }
+
+  @Test
+  void noneTurnsTheNewKeyLimitOffInAnyCase() {
+    assertTrue(settings("limit", "10/s", "newKeyLimit", "None").governor.toString()
+        .contains("newKeyLimit none"));
+  }
+
+  @Test
+  void aKeyBoundTooLargeForTheHeapIsWarnedOfNotRefused() {
+    TokenBucketSettings defaults = settings("limit", "10/s");
+    assertEquals(100_000L * (250 + 2 * (40 + 2 * 256)), defaults.keyMemoryBound());
+    assertEquals(null, defaults.heapWarning(512L << 20), "the launcher's default heap is enough");
+    TokenBucketSettings large = settings("limit", "10/s", "maxKeys", "10000000");
+    String warning = large.heapWarning(512L << 20);
+    assertTrue(warning.startsWith("maxKeys 10000000 keys of up to 256 characters may take up to "
+        + "12912 MiB, more than half of the heap (512 MiB)"), warning);
+  }
+
+  private static TokenBucketSettings settings(String... keyValues) {
+    Map<String, String> props = new HashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      props.put(keyValues[i], keyValues[i + 1]);
+    }
+    return new TokenBucketSettings(new Context(props));
+  }
+
   @Test
   void defaultsAreTheDocumentedOnes() {
     TokenBucketSettings s = new TokenBucketSettings(new Context(Map.of("limit", "3000/s")));
@@ -88,6 +163,8 @@ class TokenBucketSettingsTest {
     assertEquals(ThrottledAction.DROP, s.throttled);
     assertEquals(java.util.Set.of("6", "7"), s.shedValues);
     assertEquals("Severity", s.shedHeader);
+    assertEquals(256, s.maxKeyLength);
+    assertEquals(10, s.topOffendersSize);
     assertTrue(s.governor.toString().contains("defer.maxDelay 2000 ms"), s.governor.toString());
   }
 }

@@ -22,13 +22,9 @@ final class DeferredLedger {
 
   DeferredLedger(long capacity, long maxDelayNanos, long nowNanos) {
     this.capacity = capacity;
-    this.slotNanos = Math.max(1_000_000L, ceilDiv(maxDelayNanos, MAX_SLOTS - 2));
+    this.slotNanos = Math.max(1_000_000L, LongMath.ceilDiv(maxDelayNanos, MAX_SLOTS - 2));
     this.counts = new long[(int) (maxDelayNanos / slotNanos) + 2];
     this.sweptSlot = Math.floorDiv(nowNanos, slotNanos);
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return -Math.floorDiv(-a, b);
   }
 
   /** Books one event due at {@code dueNanos} if room is left. */

@@ -23,8 +23,26 @@ import java.util.concurrent.TimeUnit;
  * booking for a later time would push a GCRA cell there and waste the credit before it; so they
  * are booked at decision time instead (see {@link #decide}).
  *
- * <p>Thread-safe. Lock order: a key's state, then the global buckets, then the deferred ledger,
- * then the due floors.
+ * <p>Time: every decision is arithmetic on the monotonic clock. The wall clock only labels batched
+ * events ({@code sluice.releaseAt}), through {@link EpochLabels}, which follows a step of the wall
+ * clock at the next tick (read once a tick, never per event).
+ *
+ * <p>Concurrency: thread-safe. Locks nest only in this order:
+ *
+ * <ol>
+ *   <li>Caffeine's eviction lock. Its maintenance runs on whichever thread touches the cache (the
+ *       executor is the caller) and calls {@link #evicted} under that lock, which takes the evicted
+ *       key's state, then the due floors;
+ *   <li>a key's state (its monitor), held for the whole of a decision or a cancel;
+ *   <li>the global buckets;
+ *   <li>the deferred ledger;
+ *   <li>the due floors, always last. They are also taken inside Caffeine's lock of one entry,
+ *       while a new key's state is made.
+ * </ol>
+ *
+ * The new-key budget is locked alone, before the key's state is looked up; the labels' anchor is
+ * locked alone, and only when the wall clock has stepped. No cache operation runs while a key's
+ * state or a later lock is held, so Caffeine's locks are never taken after ours.
  */
 public final class Governor {
 
@@ -40,7 +58,7 @@ public final class Governor {
   private final Map<Tier, KeyState> overflow = new HashMap<>();
   private final Buckets global; // null when no global limit; guarded by itself
   private long globalBookings; // guarded by global
-  private final Buckets newKeys; // null when unlimited; guarded by itself
+  private final Buckets newKeys; // null when unlimited; guarded by itself, taken alone
   private final DeferredLedger ledger;
   private final DueFloors floors;
   /**
@@ -50,11 +68,8 @@ public final class Governor {
    */
   private volatile long tickerNanos;
   private final long tickNanos;
-  // Due times are monotonic nanos; they are labelled in epoch millis through one fixed anchor, so
-  // that a key's releaseAt values keep the order of its due times (reading both clocks per event
-  // would let their jitter reorder them).
-  private final long anchorNanos;
-  private final long anchorMillis;
+  /** Due times (monotonic) as epoch millis; follows steps of the wall clock once a tick. */
+  private final EpochLabels labels;
 
   public Governor(GovernorConfig config, Clock clock) {
     this(config, clock, TICK_NANOS);
@@ -67,8 +82,7 @@ public final class Governor {
     this.clock = clock;
     long now = clock.nanoTime();
     this.tickerNanos = now;
-    this.anchorNanos = now;
-    this.anchorMillis = clock.currentTimeMillis();
+    this.labels = new EpochLabels(now, clock.currentTimeMillis());
     this.floors = new DueFloors(config.maxDeferred);
     this.states =
         Caffeine.newBuilder()
@@ -119,6 +133,9 @@ public final class Governor {
     long now = clock.nanoTime();
     if (now - tickerNanos >= tickNanos) {
       tickerNanos = now; // written at most once a millisecond, so the field stays shared-clean
+      // Once a tick, not per event: has the wall clock been stepped since labels were anchored?
+      long wall = clock.currentTimeMillis();
+      labels.observe(now, wall, clock.nanoTime());
     }
     String mapKey = tier == config.defaultTier ? key : tier.name() + '\u0000' + key;
     KeyState s = stateFor(mapKey, key, tier, now);
@@ -176,8 +193,7 @@ public final class Governor {
     Decision d =
         wait == 0
             ? Decision.processed(s, now, global != null)
-            : Decision.batched(s, at, anchorMillis + ceilDiv(at - anchorNanos, 1_000_000L),
-                global != null);
+            : Decision.batched(s, at, labels.label(at), global != null);
     d.booking = before;
     d.globalChargeNanos = charge;
     return d;
@@ -251,6 +267,11 @@ public final class Governor {
     }
   }
 
+  /** How many times {@code sluice.releaseAt} labels have followed a step of the wall clock. */
+  long wallClockSteps() {
+    return labels.reanchorings();
+  }
+
   /** Whether {@code key} of the default tier has a state of its own (for tests). */
   boolean hasOwnState(String key) {
     return states.getIfPresent(key) != null;
@@ -275,9 +296,5 @@ public final class Governor {
   public void cleanUp() {
     tickerNanos = clock.nanoTime(); // no decision may have refreshed it lately
     states.cleanUp();
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return -Math.floorDiv(-a, b);
   }
 }

@@ -8,6 +8,19 @@ import java.util.Map;
 /** Everything a {@link Governor} needs to know, validated once when built. */
 public final class GovernorConfig {
 
+  /**
+   * Most keys with state of their own ({@code maxKeys}). A state takes about 250 bytes with one
+   * limit, plus its key (up to {@code maxKeyLength} characters), and Caffeine sizes its frequency
+   * sketch to the bound: ten million is gigabytes of heap, and beyond anything an agent tracks.
+   */
+  public static final long MAX_KEYS = 10_000_000;
+
+  /**
+   * Most deferred events ({@code defer.maxEvents}). The governor needs 8 to 16 bytes for each, the
+   * channel behind it holds the events themselves: ten million is gigabytes there.
+   */
+  public static final long MAX_DEFERRED = 10_000_000;
+
   final Map<String, Tier> tiers;
   final Tier defaultTier;
   final List<Rate> global;
@@ -32,8 +45,9 @@ public final class GovernorConfig {
     }
     this.global = List.copyOf(b.global);
     this.maxDelayNanos = requireNonNegative("defer.maxDelay", b.maxDelay).toNanos();
-    this.maxDeferred = requireNonNegative("defer.maxEvents", b.maxDeferred);
-    this.maxDeferredPerKey = (int) Math.min(Integer.MAX_VALUE,
+    this.maxDeferred = requireWithin("defer.maxEvents", b.maxDeferred, 0, MAX_DEFERRED);
+    // A key can never hold more than all keys together: a larger per-key room changes nothing.
+    this.maxDeferredPerKey = (int) Math.min(maxDeferred,
         requireNonNegative("defer.maxEventsPerKey", b.maxDeferredPerKey));
     if (!(b.shedThreshold >= 0 && b.shedThreshold <= 1)) {
       throw new IllegalArgumentException(
@@ -43,7 +57,7 @@ public final class GovernorConfig {
     if (b.maxKeys <= 0) {
       throw new IllegalArgumentException("maxKeys must be positive, got " + b.maxKeys);
     }
-    this.maxKeys = b.maxKeys;
+    this.maxKeys = requireWithin("maxKeys", b.maxKeys, 1, MAX_KEYS);
     this.idleNanos = requireNonNegative("idleTimeout", b.idleTimeout).toNanos();
     this.newKeyLimit = List.copyOf(b.newKeyLimit);
   }
@@ -65,6 +79,15 @@ public final class GovernorConfig {
     return v;
   }
 
+  private static long requireWithin(String key, long v, long min, long max) {
+    requireNonNegative(key, v);
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(
+          key + " must be from " + min + " to " + max + ", got " + v);
+    }
+    return v;
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -75,6 +98,16 @@ public final class GovernorConfig {
 
   public Map<String, Tier> tiers() {
     return tiers;
+  }
+
+  /** The most keys with state of their own ({@code maxKeys}). */
+  public long maxKeys() {
+    return maxKeys;
+  }
+
+  /** The deferred room across all keys ({@code defer.maxEvents}). */
+  public long maxDeferred() {
+    return maxDeferred;
   }
 
   /**
@@ -139,6 +172,7 @@ public final class GovernorConfig {
       return this;
     }
 
+    /** Deferred room per key; more than {@link #maxDeferred} is taken as that. */
     public Builder maxDeferredPerKey(long n) {
       this.maxDeferredPerKey = n;
       return this;

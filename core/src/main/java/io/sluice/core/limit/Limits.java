@@ -1,5 +1,6 @@
 package io.sluice.core.limit;
 
+import io.sluice.core.config.ConfigValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -38,6 +39,30 @@ public final class Limits {
       rates.add(Rate.of(count, m.group(2), burst));
     }
     return List.copyOf(rates);
+  }
+
+  /**
+   * Parses the value of configuration key {@code key}; a malformed one stops the component with an
+   * error naming the key and the accepted form ({@link ConfigValues#invalid}).
+   */
+  public static List<Rate> setting(String key, String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ConfigValues.invalid(key, text, FORM);
+    }
+  }
+
+  /** As {@link #setting}, where {@code none} (in any case) means no limit: an empty list. */
+  public static List<Rate> optionalSetting(String key, String text) {
+    if (text != null && text.trim().equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ConfigValues.invalid(key, text, FORM + ", or none");
+    }
   }
 
   private static long parsePositive(String digits, String part) {

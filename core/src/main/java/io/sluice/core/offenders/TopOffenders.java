@@ -26,6 +26,14 @@ public final class TopOffenders {
     }
   }
 
+  /**
+   * Most keys reported ({@code topOffenders.size}). The sketch is sized at eight times that, so
+   * a thousand keeps up to 8192 keys (about 150 KB plus the keys) per window: enough for a log
+   * line or a JMX attribute anyone reads, and far from what an unbounded size would let a flood of
+   * throttled keys fill.
+   */
+  public static final int MAX_SIZE = 1000;
+
   private final int maxMapSize;
   private final int topN;
   private final long windowNanos;
@@ -33,7 +41,18 @@ public final class TopOffenders {
   private volatile long windowStart; // volatile: rotateIfDue checks it without the lock
   private List<Offender> previous = List.of();
 
+  /**
+   * @param topN how many keys to report, 1 to {@link #MAX_SIZE}
+   * @param windowNanos the length of a reporting window, positive
+   */
   public TopOffenders(int topN, long windowNanos, long nowNanos) {
+    if (topN < 1 || topN > MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "topOffenders.size must be from 1 to " + MAX_SIZE + ", got " + topN);
+    }
+    if (windowNanos <= 0) {
+      throw new IllegalArgumentException("the reporting window must be positive: " + windowNanos);
+    }
     this.topN = topN;
     // The sketch reliably reports items above n/(0.75 * maxMapSize); size it well above topN.
     this.maxMapSize = Integer.highestOneBit(Math.max(16, topN * 8) - 1) << 1;
@@ -81,6 +100,21 @@ public final class TopOffenders {
   /** The most throttled keys of the last finished window. */
   public synchronized List<Offender> previous() {
     return previous;
+  }
+
+  /** Most keys the current window's sketch may hold (for tests). */
+  synchronized int capacity() {
+    return current.getMaximumMapCapacity();
+  }
+
+  /** Keys the current window's sketch holds (for tests). */
+  synchronized int keysHeld() {
+    return current.getNumActiveItems();
+  }
+
+  /** Throttled events counted in the current window (for tests). */
+  synchronized long eventsCounted() {
+    return current.getStreamLength();
   }
 
   private List<Offender> top(ItemsSketch<String> sketch) {

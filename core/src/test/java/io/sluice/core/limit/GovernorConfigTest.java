@@ -98,7 +98,23 @@ class GovernorConfigTest {
   }
 
   @Test
-  void hugePerKeyRoomIsClamped() {
-    assertEquals(Integer.MAX_VALUE, valid().maxDeferredPerKey(Long.MAX_VALUE).build().maxDeferredPerKey);
+  void aPerKeyRoomAboveTheWholeRoomIsTheWholeRoom() {
+    assertEquals(100_000, valid().maxDeferredPerKey(Long.MAX_VALUE).build().maxDeferredPerKey);
+    GovernorConfig small = valid().maxDeferred(50).build(); // per key: the default 10000
+    assertEquals(50, small.maxDeferredPerKey);
+    assertTrue(small.toString().contains("defer.maxEvents 50 (50 per key)"), small.toString());
+  }
+
+  @Test
+  void sizesThatTakeMemoryHaveAnUpperBoundNamedWithTheirKey() {
+    assertEquals("maxKeys must be from 1 to 10000000, got 10000001",
+        error(b -> b.maxKeys(GovernorConfig.MAX_KEYS + 1)));
+    assertEquals("defer.maxEvents must be from 0 to 10000000, got 10000001",
+        error(b -> b.maxDeferred(GovernorConfig.MAX_DEFERRED + 1)));
+    assertTrue(error(b -> b.maxKeys(Long.MAX_VALUE)).startsWith("maxKeys must be from 1 to"));
+    GovernorConfig max =
+        valid().maxKeys(GovernorConfig.MAX_KEYS).maxDeferred(GovernorConfig.MAX_DEFERRED).build();
+    assertEquals(GovernorConfig.MAX_KEYS, max.maxKeys);
+    assertEquals(GovernorConfig.MAX_DEFERRED, max.maxDeferred);
   }
 }

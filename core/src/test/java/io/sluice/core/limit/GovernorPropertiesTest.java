@@ -193,8 +193,8 @@ class GovernorPropertiesTest {
     GovernorConfig.Builder b =
         GovernorConfig.builder()
             .maxDelay(Duration.ofNanos(dm.maxDelayNanos()))
-            .maxDeferred(100_000_000)
-            .maxDeferredPerKey(100_000_000)
+            .maxDeferred(GovernorConfig.MAX_DEFERRED)
+            .maxDeferredPerKey(GovernorConfig.MAX_DEFERRED)
             .newKeyLimit(List.of());
     if (dm.viaGlobal()) {
       int m = dm.keyMultiple();
@@ -358,8 +358,8 @@ class GovernorPropertiesTest {
   void retryAfterIsExact(@ForAll("scenarios") Scenario s) {
     GovernorConfig cfg =
         s.builder()
-            .maxDeferred(100_000_000)
-            .maxDeferredPerKey(100_000_000)
+            .maxDeferred(GovernorConfig.MAX_DEFERRED)
+            .maxDeferredPerKey(GovernorConfig.MAX_DEFERRED)
             .newKeyLimit(List.of())
             .build();
     Run run = new Run(cfg);

@@ -105,6 +105,27 @@ class LimitsTest {
     assertTrue(e.getMessage().contains("'d'"), e.getMessage());
   }
 
+  @Test
+  void aSettingsErrorNamesItsKeyAndTheForm() {
+    assertEquals("[10/s]", Limits.setting("limit", "10/s").toString());
+    String m = assertThrows(IllegalArgumentException.class,
+        () -> Limits.setting("tiers.gold.limit", "10/x")).getMessage();
+    assertEquals("Invalid value for 'tiers.gold.limit': '10/x'; expected " + Limits.FORM, m);
+    assertThrows(IllegalArgumentException.class, () -> Limits.setting("limit", "none"));
+  }
+
+  @Test
+  void anOptionalSettingTakesNoneInAnyCase() {
+    for (String none : new String[] {"none", "None", " NONE "}) {
+      assertEquals(List.of(), Limits.optionalSetting("newKeyLimit", none));
+    }
+    assertEquals("[5/m]", Limits.optionalSetting("newKeyLimit", "5/m").toString());
+    String m = assertThrows(IllegalArgumentException.class,
+        () -> Limits.optionalSetting("newKeyLimit", "nothing")).getMessage();
+    assertTrue(m.startsWith("Invalid value for 'newKeyLimit': 'nothing'"), m);
+    assertTrue(m.endsWith(", or none"), m);
+  }
+
   private static String message(String text) {
     return assertThrows(IllegalArgumentException.class, () -> Limits.parse(text)).getMessage();
   }
