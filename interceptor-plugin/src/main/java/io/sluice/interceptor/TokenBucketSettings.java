@@ -149,20 +149,7 @@ final class TokenBucketSettings {
   private static long between(
       Context ctx, String key, long dflt, long min, long max, String maxText) {
     String text = ctx.getString(key);
-    if (text == null) {
-      return dflt;
-    }
-    String expected = "a whole number of at least " + min + " and at most " + maxText;
-    long v;
-    try {
-      v = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw ConfigValues.invalid(key, text, expected);
-    }
-    if (v < min || v > max) {
-      throw ConfigValues.invalid(key, text, expected);
-    }
-    return v;
+    return text == null ? dflt : ConfigValues.between(key, text, min, max, maxText);
   }
 
   private static Duration positive(String key, String text) {

@@ -1,6 +1,6 @@
 package io.sluice.source;
 
-import static io.sluice.core.config.ConfigValues.atLeast;
+import static io.sluice.core.config.ConfigValues.between;
 import static io.sluice.core.config.ConfigValues.duration;
 
 import io.netty.handler.ssl.SslContext;
@@ -63,7 +63,7 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     threads = (int) between("readers", ctx.getString("readers",
         Integer.toString(Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors()))), 1, MAX_READERS);
     String rate = ctx.getString("connectionRatePerIp", "10/s burst 10").trim();
-    connectionRatePerIp = rate.equalsIgnoreCase("none") ? List.of() : limits("connectionRatePerIp", rate);
+    connectionRatePerIp = Limits.optionalSetting("connectionRatePerIp", rate);
     maxConnections = (int) between("maxConnections", ctx.getString("maxConnections", "1000"), 1, MAX_CONNECTIONS);
     maxConnectionsPerIp = (int) between("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "100"),
         1, MAX_CONNECTIONS);
@@ -74,23 +74,6 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     if (tls != null) {
       tls.build(); // refuse a bad keystore now, with the key's name, not at the first connection
     }
-  }
-
-  private static List<Rate> limits(String key, String text) {
-    try {
-      return Limits.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ConfigValues.invalid(key, text, Limits.FORM + ", or none");
-    }
-  }
-
-  /** A whole number from {@code min} to {@code max}. */
-  private static long between(String key, String text, long min, long max) {
-    long v = atLeast(key, text, min);
-    if (v > max) {
-      throw ConfigValues.invalid(key, text, "a whole number from " + min + " to " + max);
-    }
-    return v;
   }
 
   /** A timer's duration: 0 turns it off; otherwise at least a second (finer would cut senders off). */

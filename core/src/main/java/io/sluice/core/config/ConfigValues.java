@@ -84,6 +84,26 @@ public final class ConfigValues {
     return v;
   }
 
+  /** A whole number from {@code min} to {@code max}. */
+  public static long between(String key, String text, long min, long max) {
+    return between(key, text, min, max, Long.toString(max));
+  }
+
+  /** As above, with the upper bound named ({@code maxText}) when it comes from another key. */
+  public static long between(String key, String text, long min, long max, String maxText) {
+    String expected = "a whole number of at least " + min + " and at most " + maxText;
+    long v;
+    try {
+      v = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw invalid(key, text, expected);
+    }
+    if (v < min || v > max) {
+      throw invalid(key, text, expected);
+    }
+    return v;
+  }
+
   /** One of a fixed set of words. */
   public static String oneOf(String key, String text, String... allowed) {
     String v = text.trim();
