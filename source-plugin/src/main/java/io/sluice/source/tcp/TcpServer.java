@@ -88,6 +88,7 @@ public final class TcpServer implements Listener {
               p.addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
             }
             if (tls != null) {
+              p.addLast("tls-renegotiation", new RenegotiationGuard(metrics)); // just before "tls"
               p.addLast("tls", tls.newHandler(ch.alloc()));
             }
             p.addLast("frames", new FrameReader(new SyslogFramer(framing, eventSize), events,
