@@ -6,8 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -98,10 +96,13 @@ final class OpensslClient implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-    all.forEach(ProcessHandle::destroyForcibly);
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
-    process.waitFor(5, TimeUnit.SECONDS);
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -74,10 +74,13 @@ final class RenegotiationGuard extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    if (tls == null && (tls = ctx.pipeline().get(SslHandler.class)) == null) {
-      ctx.pipeline().remove(this); // no TLS behind us: nothing to guard
-      ctx.fireChannelRead(msg);
-      return;
+    if (tls == null) {
+      tls = ctx.pipeline().get(SslHandler.class); // added after this handler, so looked up now
+      if (tls == null) {
+        ctx.pipeline().remove(this); // no TLS behind us: nothing to guard
+        ctx.fireChannelRead(msg);
+        return;
+      }
     }
     int end = in.writerIndex();
     int handedOn = in.readerIndex(); // bytes before this index have gone on to the SslHandler
