@@ -17,9 +17,15 @@ import io.sluice.it.harness.SinkFiles.Written;
 import io.sluice.it.harness.SyslogPipeline;
 import io.sluice.it.harness.TcpSender;
 import io.sluice.it.harness.TlsMaterial;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * certificate only, source {@code m} also requiring a client certificate ({@code client-auth =
  * required}). Keys and certificates are made at test time ({@link TlsMaterial}). Senders: rsyslog's
  * {@code omfwd} with the OpenSSL stream driver (verifying the server's name against the test CA,
- * and presenting a client certificate), {@code openssl s_client}, and a plain TCP socket.
+ * and presenting a client certificate), {@code openssl s_client} (also typing its renegotiation
+ * command), and a plain TCP socket.
  */
 class SyslogTlsEndToEndTest {
 
@@ -234,5 +241,38 @@ class SyslogTlsEndToEndTest {
     sClient(serverAuthPort, "<14>1 - tlshost app - - - " + later).requireOk();
     agent.await(1, "event " + later, w -> w.body().equals(later));
     assertEquals(List.of(), agent.events(w -> w.body().contains(n)));
+  }
+
+  /**
+   * An interactive {@code openssl s_client} (no {@code -quiet}: a line {@code R} asks to renegotiate)
+   * whose input stays open, so that it ends only when the server closes the connection.
+   */
+  @Test
+  void aTls12SenderThatAsksToRenegotiateIsDisconnectedAndCounted() throws Exception {
+    String n = nonce("reneg");
+    long refusedBefore = agent.count("source.s.connections.refused.tls");
+    Path out = FlumeAgent.workDir("syslog-tls").resolve("s_client-renegotiation.log");
+    Process p = new ProcessBuilder(Command.require("openssl", "openssl"), "s_client",
+        "-connect", "127.0.0.1:" + serverAuthPort, "-servername", "localhost", "-verify_hostname", "localhost",
+        "-CAfile", tls.caPem().toString(), "-verify_return_error", "-tls1_2")
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    try (OutputStream in = p.getOutputStream()) {
+      type(in, "<14>1 - renhost app - - - " + n + " before");
+      agent.await(1, "event " + n, w -> w.body().equals(n + " before"));
+      type(in, "R"); // alone in its read, or s_client sends it as data
+      boolean ended = p.waitFor(15, TimeUnit.SECONDS);
+      String output = Files.readString(out);
+      assertTrue(output.contains("RENEGOTIATING"), output);
+      assertTrue(ended, () -> "the source should have closed the connection; s_client:\n" + output);
+    } finally {
+      p.destroyForcibly();
+    }
+    agent.await(Duration.ofSeconds(10), "connections.refused.tls to count the renegotiation",
+        () -> agent.count("source.s.connections.refused.tls") > refusedBefore);
+  }
+
+  private static void type(OutputStream in, String line) throws IOException {
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 }

@@ -4,23 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.source.tcp.TestKeys;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SyslogTcpSource with TLS (RFC 5425): key material from keystores made by the JDK's keytool. */
+/**
+ * SyslogTcpSource with TLS (RFC 5425): key material from keystores made by the JDK's keytool;
+ * senders are the JDK's {@link SSLSocket} and {@code openssl s_client}.
+ */
 class SyslogTlsSourceTest {
 
   private static final String PASS = "changeit";
@@ -34,36 +34,10 @@ class SyslogTlsSourceTest {
 
   @BeforeAll
   static void keys() throws Exception {
-    server = keypair("server", "CN=localhost");
-    client = keypair("client", "CN=sender");
-    trustsServer = trustStoreOf("server");
-    trustsClient = trustStoreOf("client");
-  }
-
-  private static Path keypair(String alias, String dname) throws Exception {
-    Path ks = dir.resolve(alias + ".p12");
-    keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", dname, "-validity", "2", "-keystore", ks.toString(), "-storetype", "PKCS12",
-        "-storepass", PASS, "-keypass", PASS);
-    keytool("-exportcert", "-alias", alias, "-keystore", ks.toString(), "-storepass", PASS,
-        "-file", dir.resolve(alias + ".cer").toString());
-    return ks;
-  }
-
-  private static Path trustStoreOf(String alias) throws Exception {
-    Path ts = dir.resolve("trusts-" + alias + ".p12");
-    keytool("-importcert", "-noprompt", "-alias", alias, "-file", dir.resolve(alias + ".cer").toString(),
-        "-keystore", ts.toString(), "-storetype", "PKCS12", "-storepass", PASS);
-    return ts;
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "keytool " + String.join(" ", args) + ": " + out);
+    server = TestKeys.keypair(dir, "server", "CN=localhost", PASS);
+    client = TestKeys.keypair(dir, "client", "CN=sender", PASS);
+    trustsServer = TestKeys.trustStoreOf(dir, "server", PASS);
+    trustsClient = TestKeys.trustStoreOf(dir, "client", PASS);
   }
 
   private static Map<String, String> tls(String clientAuth) {
@@ -73,23 +47,7 @@ class SyslogTlsSourceTest {
   }
 
   private static SSLSocket connect(SourceTestRig rig, String protocol, boolean withClientCert) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(trustsServer)) {
-      trust.load(in, PASS.toCharArray());
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    KeyManagerFactory kmf = null;
-    if (withClientCert) {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(client)) {
-        keys.load(in, PASS.toCharArray());
-      }
-      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, PASS.toCharArray());
-    }
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    SSLContext ctx = TestKeys.clientContext(trustsServer, withClientCert ? client : null, PASS);
     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", rig.port);
     s.setEnabledProtocols(new String[] {protocol});
     s.setSoTimeout(5000);
@@ -157,5 +115,51 @@ class SyslogTlsSourceTest {
     Exception e = assertThrows(Exception.class,
         () -> new SourceTestRig(new SyslogTcpSource(), props, Map.of(), Map.of()).close());
     assertTrue(String.valueOf(e.getMessage()).contains("keystore"), e.toString());
+  }
+
+  @Test
+  void aTls12SenderThatAsksToRenegotiateIsDisconnectedAndCounted() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new SyslogTcpSource(), tls("none"), Map.of(), Map.of());
+        OpensslClient s = OpensslClient.connect(rig.port, "-tls1_2")) {
+      s.type(MSG + " before");
+      assertEquals("over tls before", SourceTestRig.body(rig.takeAll(1, 5000).get(0)));
+      long refused = rig.metric("connections.refused.tls");
+      s.type("R"); // s_client sends a ClientHello on the established session at once
+      assertTrue(s.awaitOutput("RENEGOTIATING", 5000), s::output);
+      // Had the source renegotiated, s_client would sit waiting for more input.
+      assertTrue(s.awaitExit(10_000), () -> "the source should have closed the connection:\n" + s.output());
+      assertEquals(refused + 1, rig.metric("connections.refused.tls"));
+    }
+  }
+
+  @Test
+  void opensslSendersStillDeliverOverTls12And13() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new SyslogTcpSource(), tls("none"), Map.of(), Map.of())) {
+      for (String protocol : List.of("-tls1_2", "-tls1_3")) {
+        try (OpensslClient s = OpensslClient.connect(rig.port, protocol)) {
+          s.type(MSG + " 1" + protocol);
+          s.type(MSG + " 2" + protocol);
+          s.endInput();
+          assertTrue(s.awaitExit(10_000), s::output);
+          assertEquals(List.of("over tls 1" + protocol, "over tls 2" + protocol),
+              rig.takeAll(2, 5000).stream().map(SourceTestRig::body).toList());
+        }
+      }
+      assertEquals(0, rig.metric("connections.refused.tls"));
+    }
+  }
+
+  @Test
+  void aTls13KeyUpdateIsNotTakenForARenegotiation() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new SyslogTcpSource(), tls("none"), Map.of(), Map.of());
+        OpensslClient s = OpensslClient.connect(rig.port, "-tls1_3")) {
+      s.type(MSG + " before");
+      assertEquals("over tls before", SourceTestRig.body(rig.takeAll(1, 5000).get(0)));
+      s.type("k"); // a KeyUpdate: a post-handshake message, encrypted as application data
+      assertTrue(s.awaitOutput("KEYUPDATE", 5000), s::output);
+      s.type(MSG + " after");
+      assertEquals("over tls after", SourceTestRig.body(rig.takeAll(1, 5000).get(0)));
+      assertEquals(0, rig.metric("connections.refused.tls"));
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +55,8 @@ public final class FlumeAgent implements AutoCloseable {
   private final Process process;
   private JMXConnector connector;
 
-  private FlumeAgent(String name, Path dir, String configText) throws IOException {
+  private FlumeAgent(String name, Path dir, String configText, Map<String, String> environment)
+      throws IOException {
     this.name = name;
     this.dir = dir;
     this.log = dir.resolve("agent.log");
@@ -75,6 +77,7 @@ public final class FlumeAgent implements AutoCloseable {
     pb.environment().put("SLUICE_JMX_PORT", Integer.toString(jmxPort));
     pb.environment().put("SLUICE_HTTP_PORT", Integer.toString(httpPort));
     pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
+    pb.environment().putAll(environment);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     this.process = pb.start();
@@ -113,8 +116,16 @@ public final class FlumeAgent implements AutoCloseable {
 
   /** Starts an agent without waiting for anything; see {@link #await}. */
   public static FlumeAgent launch(String name, Path dir, String configText) {
+    return launch(name, dir, configText, Map.of());
+  }
+
+  /**
+   * As {@link #launch(String, Path, String)}, with more environment for the launcher (e.g. {@code
+   * SLUICE_BIND}), which wins over the harness's own.
+   */
+  public static FlumeAgent launch(String name, Path dir, String configText, Map<String, String> environment) {
     try {
-      return new FlumeAgent(name, dir, configText);
+      return new FlumeAgent(name, dir, configText, environment);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -200,7 +211,7 @@ public final class FlumeAgent implements AutoCloseable {
     return ((Number) attribute(objectName, attribute)).longValue();
   }
 
-  /** Flume's HTTP JSON monitoring of this agent. */
+  /** The agent's HTTP JSON monitoring (Flume's JSON, from io.sluice.metrics.HttpMonitor), over loopback. */
   public String metricsJson() {
     try {
       var client = java.net.http.HttpClient.newHttpClient();
@@ -220,6 +231,16 @@ public final class FlumeAgent implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /** The port of the agent's HTTP JSON monitoring ({@code SLUICE_HTTP_PORT}). */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The agent's remote JMX port ({@code SLUICE_JMX_PORT}). */
+  public int jmxPort() {
+    return jmxPort;
   }
 
   public String log() {

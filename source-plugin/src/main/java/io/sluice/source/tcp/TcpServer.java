@@ -93,6 +93,7 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
             ChannelPipeline p = ch.pipeline();
             p.addLast("gate", gate);
             if (s.tls() != null) {
+              p.addLast("tls-renegotiation", new RenegotiationGuard(metrics)); // just before "tls"
               p.addLast("tls", s.tls().newHandler(ch.alloc()));
             }
             p.addLast("frames", new FrameReader(shared, new SyslogFramer(s.framing(), s.eventSize())));

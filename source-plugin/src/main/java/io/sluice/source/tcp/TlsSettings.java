@@ -29,11 +29,13 @@ import org.apache.flume.source.SslContextAwareAbstractSource;
  * suites by {@code include-cipher-suites} / {@code exclude-cipher-suites}; client certificates
  * per {@code client-auth} ({@code none}, {@code optional}, {@code required}) against the
  * {@code truststore}.
+ *
+ * <p>The passwords are {@link Secret}s: printing these settings shows {@code ***} in their place.
  */
-public record TlsSettings(String keystore, String keystorePassword, String keystoreType,
+public record TlsSettings(String keystore, Secret keystorePassword, String keystoreType,
     Set<String> includeProtocols, Set<String> excludeProtocols,
     Set<String> includeCipherSuites, Set<String> excludeCipherSuites,
-    ClientAuth clientAuth, String truststore, String truststorePassword, String truststoreType) {
+    ClientAuth clientAuth, String truststore, Secret truststorePassword, String truststoreType) {
 
   static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
 
@@ -42,12 +44,12 @@ public record TlsSettings(String keystore, String keystorePassword, String keyst
    * {@code javax.net.ssl.*} system properties), and the client-certificate keys.
    */
   public static TlsSettings of(SslContextAwareAbstractSource source, Context ctx) {
-    return new TlsSettings(source.getKeystore(), source.getKeystorePassword(),
+    return new TlsSettings(source.getKeystore(), Secret.of(source.getKeystorePassword()),
         source.getKeystoreType(), source.getIncludeProtocols(), source.getExcludeProtocols(),
         source.getIncludeCipherSuites(), source.getExcludeCipherSuites(),
         clientAuth(ctx.getString("client-auth", "none")),
         ctx.getString("truststore", System.getProperty("javax.net.ssl.trustStore")),
-        ctx.getString("truststore-password", System.getProperty("javax.net.ssl.trustStorePassword")),
+        Secret.of(ctx.getString("truststore-password", System.getProperty("javax.net.ssl.trustStorePassword"))),
         ctx.getString("truststore-type", System.getProperty("javax.net.ssl.trustStoreType", "JKS")));
   }
 
@@ -69,7 +71,7 @@ public record TlsSettings(String keystore, String keystorePassword, String keyst
     try {
       KeyStore keys = load(s.keystore(), s.keystorePassword(), s.keystoreType(), "keystore");
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, password(s.keystorePassword()));
+      kmf.init(keys, s.keystorePassword().chars());
       SslContextBuilder b = SslContextBuilder.forServer(kmf)
           .sslProvider(SslProvider.JDK)
           .protocols(protocols(s))
@@ -136,18 +138,14 @@ public record TlsSettings(String keystore, String keystorePassword, String keyst
     return out;
   }
 
-  private static KeyStore load(String file, String password, String type, String what)
+  private static KeyStore load(String file, Secret password, String type, String what)
       throws IOException, GeneralSecurityException {
     KeyStore ks = KeyStore.getInstance(type == null || type.isBlank() ? "JKS" : type);
     try (InputStream in = Files.newInputStream(Path.of(file))) {
-      ks.load(in, password(password));
+      ks.load(in, password.chars());
     } catch (IOException e) {
       throw new IOException("cannot read the " + what + " " + file + ": " + e.getMessage(), e);
     }
     return ks;
-  }
-
-  private static char[] password(String p) {
-    return p == null ? null : p.toCharArray();
   }
 }
