@@ -219,6 +219,36 @@ class IngressUnderStressEndToEndTest {
     }
   }
 
+  @Test
+  void aBatchLargerThanTheChannelsTransactionCapacityIsRefusedAtConfiguration() {
+    // Every batch of 500 would fail in a channel that takes at most 100 per transaction.
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("ingress-batch-size"));
+    int port = Ports.free();
+    String conf = """
+        a1.sources = t
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """ + tcpSource(port, "c1", "a1.sources.t.batchSize = 500\n") + channel("c1", 1024);
+    try (FlumeAgent agent = FlumeAgent.launch("a1", dir, conf)) {
+      agent.await(Duration.ofSeconds(30), "Flume's refusal in the log", () -> agent.log().contains(
+          "source's batch size is greater than the channels transaction capacity. Source: t,"
+              + " batch size = 500, channel c1, transaction capacity = 100"));
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.channel:type=c1"));
+      assertFalse(listening(port), "the source was not started");
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
   private static int index(Written w, String nonce) {
     return Integer.parseInt(w.body().substring(nonce.length() + 1));
   }

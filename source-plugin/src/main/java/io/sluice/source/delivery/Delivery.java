@@ -140,28 +140,37 @@ public final class Delivery implements AutoCloseable {
     return optionalLosses;
   }
 
-  /**
-   * The interceptor grants deferred room the channel may not have: those events would then be
-   * refused by the channel although they were within their limit.
-   */
   private void warnIfDeferredRoomShort() {
+    for (String warning : deferredRoomShortfalls(InterceptorChains.interceptorsOf(chain),
+        selector.getAllChannels())) {
+      LOG.warn("Source {}: {}", sourceName, warning);
+    }
+  }
+
+  /**
+   * Where an interceptor may grant more deferred room than a channel has: those events would be
+   * refused by the channel although they were within their limits.
+   */
+  static List<String> deferredRoomShortfalls(List<Interceptor> interceptors, List<Channel> channels) {
     long granted = 0;
-    for (Interceptor i : InterceptorChains.interceptorsOf(chain)) {
+    for (Interceptor i : interceptors) {
       if (i instanceof DeferredRoom d) {
         granted = Math.max(granted, d.deferredRoom());
       }
     }
-    for (Channel c : selector.getAllChannels()) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Channel c : channels) {
       if (granted > 0 && c instanceof DeferredRoom d && d.deferredRoom() < granted) {
-        LOG.warn("Source {}: its interceptor may defer up to {} events (defer.maxEvents) but channel"
-            + " {} holds at most {} (deferred.capacity): when it fills, batches are refused although"
-            + " their events are within their limits; raise deferred.capacity or lower"
-            + " defer.maxEvents", sourceName, granted, c.getName(), d.deferredRoom());
+        out.add("its interceptor may defer up to " + granted + " events (defer.maxEvents) but channel "
+            + c.getName() + " holds at most " + d.deferredRoom() + " (deferred.capacity): when it"
+            + " fills, batches are refused although their events are within their limits; raise"
+            + " deferred.capacity or lower defer.maxEvents");
       }
     }
+    return out;
   }
 
-  /** Waits up to {@code timeoutMillis} for attempts under way on delivery threads to end. */
+  /** Lets attempts under way on delivery threads end; starts no more. */
   @Override
   public void close() {
     if (threads != null) {
@@ -169,9 +178,6 @@ public final class Delivery implements AutoCloseable {
     }
   }
 
-  public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
-    return threads == null || threads.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
-  }
 
   /** Losses without retries and poison events: counted, and logged at most once per 10 s. */
   private final class CountedLosses implements ChannelShare.Losses {

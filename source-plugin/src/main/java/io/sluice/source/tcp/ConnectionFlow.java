@@ -134,6 +134,10 @@ final class ConnectionFlow {
 
   /** A new event, in the connection's order. */
   void add(Event e) {
+    if (state == State.FINISHED) {
+      metrics.dropped(SourceMetrics.DropReason.STOPPED, 1); // nothing is read after the end; if it were, counted
+      return;
+    }
     pending.add(e);
     held++;
     if (pending.size() >= batchLimit && state != State.ABANDONED) {
@@ -288,7 +292,7 @@ final class ConnectionFlow {
     int lost = (shipment == null ? 0 : shipment.left()) + pending.size();
     state = State.FINISHED;
     shipment = null;
-    pending = List.of();
+    pending.clear();
     held = 0;
     releaseSlot.run();
     registry.finished(this, wasDraining);
