@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -27,12 +28,16 @@ public final class SinkEvents {
 
   private SinkEvents() {}
 
-  /** Every event in every file of {@code dir}, files in name order. */
+  /**
+   * Every event in every file of {@code dir}, files in the order {@code file_roll} made them: its
+   * names are {@code <start millis>-<n>}, and {@code -10} comes after {@code -9}.
+   */
   public static List<Written> read(Path dir) {
     List<Written> out = new ArrayList<>();
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.sorted().toList();
+      files = list.sorted(Comparator.comparing((Path p) -> rollPrefix(p)).thenComparingLong(SinkEvents::rollNumber)
+          .thenComparing(Comparator.naturalOrder())).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -48,6 +53,21 @@ public final class SinkEvents {
       parse(text, out);
     }
     return out;
+  }
+
+  private static String rollPrefix(Path p) {
+    String name = p.getFileName().toString();
+    int dash = name.lastIndexOf('-');
+    return dash < 0 ? name : name.substring(0, dash);
+  }
+
+  private static long rollNumber(Path p) {
+    String name = p.getFileName().toString();
+    try {
+      return Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+    } catch (NumberFormatException notRolled) {
+      return -1;
+    }
   }
 
   static void parse(String text, List<Written> out) {

@@ -90,7 +90,12 @@ public final class Delivery implements AutoCloseable {
     try {
       threads.execute(() -> {
         Outcome o = counted(s, s.attempt());
-        callerLoop.execute(() -> done.accept(o));
+        try {
+          callerLoop.execute(() -> done.accept(o));
+        } catch (RejectedExecutionException stopped) {
+          // The caller's I/O thread has ended: its source stopped and counted what it held.
+          LOG.debug("Source {}: an outcome came back after its reader stopped: {}", sourceName, o);
+        }
       });
     } catch (RejectedExecutionException e) {
       done.accept(counted(s, Outcome.refused(Refusal.FULL, new ChannelFullException(
