@@ -5,12 +5,12 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.Disposition;
 import io.sluice.core.Headers;
-import io.sluice.core.config.ConfigValues;
 import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.pipeline.DeferredRoom;
+import io.sluice.core.pipeline.ImmediateCommit;
 import io.sluice.core.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +18,7 @@ import org.apache.flume.ChannelException;
 import org.apache.flume.ChannelFullException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
+import org.apache.flume.Transaction;
 import org.apache.flume.channel.BasicChannelSemantics;
 import org.apache.flume.channel.BasicTransactionSemantics;
 import org.apache.flume.conf.TransactionCapacitySupported;
@@ -33,8 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Like MemoryChannel, nothing in it survives a crash. With {@code checkpointDir} set, the events
  * held when the channel stops are written to disk and delivered after the next start, once.
+ *
+ * <p>Sources that must not wait (Netty I/O threads) commit with {@link #commitImmediately}, which
+ * fails at once rather than waiting {@code keep-alive} for room.
  */
-public class DisruptorChannel extends BasicChannelSemantics implements TransactionCapacitySupported {
+public class DisruptorChannel extends BasicChannelSemantics
+    implements TransactionCapacitySupported, ImmediateCommit, DeferredRoom {
 
   private static final Logger LOG = LoggerFactory.getLogger(DisruptorChannel.class);
 
@@ -56,40 +61,26 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
   @Override
   public synchronized void configure(Context ctx) {
     super.configure(ctx);
-    long capacity = ConfigValues.atLeast("capacity", ctx.getString("capacity", "65536"), 1);
-    long txCapacity = ConfigValues.atLeast(
-        "transactionCapacity", ctx.getString("transactionCapacity", "1000"), 1);
-    long keepAlive = ConfigValues.atLeast("keep-alive", ctx.getString("keep-alive", "3"), 0);
-    String checkpoint = ctx.getString("checkpointDir");
-    long maxLag = ConfigValues.duration(
-        "deferred.maxLag", ctx.getString("deferred.maxLag", "100ms")).toMillis();
-
-    int ringSize = ringSizeFor(capacity);
+    ChannelSettings s = ChannelSettings.parse(ctx, store == null ? 0 : store.ringSize(),
+        Runtime.getRuntime().maxMemory());
     if (store == null) {
-      if (ringSize != capacity) {
+      if (s.ringSize() != s.capacity()) {
         LOG.info("Channel {}: capacity {} rounded up to {} (the ring's size is a power of two)",
-            getName(), capacity, ringSize);
+            getName(), s.capacity(), s.ringSize());
       }
-      long deferredCapacity = ConfigValues.atLeast(
-          "deferred.capacity", ctx.getString("deferred.capacity", Long.toString(ringSize)), 0);
-      store = new EventStore<>(ringSize, deferredCapacity, maxLag, clock);
+      store = new EventStore<>(s.ringSize(), s.deferredCapacity(), s.maxLagMillis(), clock);
     } else {
       // Flume reconfigures a running channel in place: apply what can change, refuse the rest.
-      if (ringSize != store.ringSize()) {
+      if (s.ringSize() != store.ringSize()) {
         LOG.warn("Channel {}: capacity stays {}: a running ring cannot be resized"
-            + " (restart the agent to use {})", getName(), store.ringSize(), capacity);
+            + " (restart the agent to use {})", getName(), store.ringSize(), s.capacity());
       }
-      store.setDeferredCapacity(ConfigValues.atLeast("deferred.capacity",
-          ctx.getString("deferred.capacity", Long.toString(store.ringSize())), 0));
-      store.setMaxLagMillis(maxLag);
+      store.setDeferredCapacity(s.deferredCapacity());
+      store.setMaxLagMillis(s.maxLagMillis());
     }
-    if (txCapacity > store.ringSize()) {
-      throw ConfigValues.invalid("transactionCapacity", Long.toString(txCapacity),
-          "at most the capacity (" + store.ringSize() + ")");
-    }
-    transactionCapacity = (int) txCapacity;
-    keepAliveNanos = TimeUnit.SECONDS.toNanos(keepAlive);
-    Path dir = checkpoint == null || checkpoint.isBlank() ? null : Paths.get(checkpoint.trim());
+    transactionCapacity = s.transactionCapacity();
+    keepAliveNanos = s.keepAliveNanos();
+    Path dir = s.checkpointDir();
     if (checkpointDir != null && !checkpointDir.equals(dir)) {
       LOG.warn("Channel {}: checkpointDir changed from {} to {}", getName(), checkpointDir, dir);
     }
@@ -97,13 +88,6 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     if (counter == null) {
       counter = new StripedChannelCounter(getName(), () -> store.used());
     }
-  }
-
-  static int ringSizeFor(long capacity) {
-    if (capacity > (1 << 30)) {
-      throw ConfigValues.invalid("capacity", Long.toString(capacity), "at most 1073741824");
-    }
-    return Math.max(1, Integer.highestOneBit((int) capacity - 1) << 1);
   }
 
   @Override
@@ -180,6 +164,31 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     return transactionCapacity;
   }
 
+  /**
+   * Commits the calling thread's transaction without waiting for room: {@code keep-alive} counts
+   * as 0 for this commit only, so a full lane fails it with {@link ChannelFullException} at once.
+   */
+  @Override
+  public void commitImmediately(Transaction tx) {
+    if (!(tx instanceof DisruptorTransaction dt) || dt.channel() != this) {
+      throw new IllegalArgumentException("Channel " + getName() + ": commitImmediately takes a"
+          + " transaction of this channel, not " + tx);
+    }
+    dt.immediateFor = Thread.currentThread();
+    try {
+      tx.commit();
+    } finally {
+      dt.immediateFor = null;
+    }
+  }
+
+  /** The deferred lane's capacity ({@code deferred.capacity}); 0 before configuration. */
+  @Override
+  public long deferredRoom() {
+    EventStore<Event> s = store;
+    return s == null ? 0 : s.deferredCapacity();
+  }
+
   @Override
   protected BasicTransactionSemantics createTransaction() {
     return new DisruptorTransaction();
@@ -193,6 +202,14 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     private final int capacity = transactionCapacity;
     private int putAttempts; // counted here, added to the shared counter once per transaction
     private int takeAttempts;
+    // The thread committing through commitImmediately, for that commit only. A thread rather than
+    // a flag so that another thread's misuse (Flume then refuses its commit) cannot turn the
+    // owner's concurrent commit into an immediate one: doCommit runs on the owner's thread only.
+    private volatile Thread immediateFor;
+
+    DisruptorChannel channel() {
+      return DisruptorChannel.this;
+    }
 
     @Override
     protected void doPut(Event event) {
@@ -230,12 +247,15 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     protected void doCommit() throws InterruptedException {
       int puts = putNow.size() + putLater.size();
       if (puts > 0) {
+        boolean immediate = immediateFor == Thread.currentThread();
+        long wait = immediate ? 0 : keepAliveNanos;
         try {
-          store.put(putNow, putLater, keepAliveNanos);
+          store.put(putNow, putLater, wait);
         } catch (EventStore.FullException e) {
           throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
-              + " after waiting " + TimeUnit.NANOSECONDS.toSeconds(keepAliveNanos)
-              + " s (keep-alive); the sink is not keeping up");
+              + (immediate ? " (committed immediately, without waiting)" : " after waiting "
+              + TimeUnit.NANOSECONDS.toSeconds(wait) + " s (keep-alive)")
+              + "; the sink is not keeping up");
         }
         counter.countPuts(puts);
       }
