@@ -20,6 +20,7 @@ record ChannelSettings(
     long keepAliveNanos,
     long deferredCapacity,
     long maxLagMillis,
+    long maxHoldMillis,
     Path checkpointDir) {
 
   /** The largest ring: Disruptor's sizes are ints, and the next power of two would not be one. */
@@ -63,10 +64,12 @@ record ChannelSettings(
         MAX_DEFERRED_CAPACITY);
     long maxLag = duration("deferred.maxLag", ctx.getString("deferred.maxLag", "100ms"),
         Duration.ZERO);
+    long maxHold = duration("deferred.maxHold", ctx.getString("deferred.maxHold", "1m"),
+        Duration.ofMillis(1));
     String dir = ctx.getString("checkpointDir");
     Path checkpointDir = dir == null || dir.isBlank() ? null : Paths.get(dir.trim());
     return new ChannelSettings(capacity, ringSize, (int) txCapacity,
-        TimeUnit.SECONDS.toNanos(keepAlive), deferredCapacity, maxLag, checkpointDir);
+        TimeUnit.SECONDS.toNanos(keepAlive), deferredCapacity, maxLag, maxHold, checkpointDir);
   }
 
   /** The ring's size for {@code capacity} (1 to {@value #MAX_CAPACITY}): the next power of two. */

@@ -21,7 +21,8 @@ import org.apache.flume.event.EventBuilder;
 /**
  * The events a channel held when it stopped, in one file, so that the next start delivers them:
  * written to a temporary file, synced, then renamed over the old one, so a crash while writing
- * leaves the previous checkpoint (or none), never half of one.
+ * leaves the previous checkpoint (or none), never half of one. Due times in a checkpoint are
+ * wall-clock epoch ms (the next process's monotonic clock has another origin).
  */
 final class Checkpoint {
 
@@ -52,7 +53,7 @@ final class Checkpoint {
       out.writeInt(events.size());
       for (Taken<Event> t : events) {
         out.writeBoolean(t.deferred());
-        out.writeLong(t.releaseAtMillis());
+        out.writeLong(t.dueMillis());
         Map<String, String> headers = t.event().getHeaders();
         out.writeInt(headers.size());
         for (Map.Entry<String, String> h : headers.entrySet()) {

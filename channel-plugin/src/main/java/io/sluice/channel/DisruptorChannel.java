@@ -12,6 +12,7 @@ import io.sluice.core.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flume.ChannelException;
@@ -27,10 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A bounded in-memory channel on an LMAX Disruptor ring, with a deferred lane that holds {@code
- * batched} events until their {@code sluice.releaseAt}. Flume's transaction semantics: puts are
- * staged per transaction and published at commit, taken events go back to the head in their
- * order on rollback, a commit that finds no room within {@code keep-alive} seconds fails with
- * {@link ChannelFullException}.
+ * batched} events until their {@code sluice.releaseAt} (read once, at commit, then held by the
+ * monotonic clock: see {@link DueTimes}), and never longer than {@code deferred.maxHold}.
+ *
+ * <p>Flume's transaction semantics: puts are staged per transaction and published at commit,
+ * taken events go back to the head in their order on rollback, a commit that finds no room within
+ * {@code keep-alive} seconds fails with {@link ChannelFullException}.
  *
  * <p>Like MemoryChannel, nothing in it survives a crash. With {@code checkpointDir} set, the events
  * held when the channel stops are written to disk and delivered after the next start, once.
@@ -46,14 +49,17 @@ public class DisruptorChannel extends BasicChannelSemantics
   private EventStore<Event> store; // created by the first configure(); the ring is never resized
   private volatile int transactionCapacity;
   private volatile long keepAliveNanos;
+  private volatile long maxHoldMillis;
   private Path checkpointDir;
   private Clock clock = Clock.SYSTEM;
+  private DueTimes dueTimes; // created with the store, on the channel's clock
+  private ClampReport clamps;
 
   private StripedChannelCounter counter;
   private String prefix;
   private Histogram deferredLag;
 
-  /** For tests: the clock that decides when deferred events are due. */
+  /** For tests, before the first configure(): the clock that decides when deferred events are due. */
   void setClock(Clock clock) {
     this.clock = clock;
   }
@@ -69,6 +75,8 @@ public class DisruptorChannel extends BasicChannelSemantics
             getName(), s.capacity(), s.ringSize());
       }
       store = new EventStore<>(s.ringSize(), s.deferredCapacity(), s.maxLagMillis(), clock);
+      dueTimes = new DueTimes(clock, getName());
+      clamps = new ClampReport(clock, getName());
     } else {
       // Flume reconfigures a running channel in place: apply what can change, refuse the rest.
       if (s.ringSize() != store.ringSize()) {
@@ -80,6 +88,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     }
     transactionCapacity = s.transactionCapacity();
     keepAliveNanos = s.keepAliveNanos();
+    maxHoldMillis = s.maxHoldMillis();
     Path dir = s.checkpointDir();
     if (checkpointDir != null && !checkpointDir.equals(dir)) {
       LOG.warn("Channel {}: checkpointDir changed from {} to {}", getName(), checkpointDir, dir);
@@ -105,7 +114,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     if (checkpointDir != null) {
       Checkpoint cp = new Checkpoint(checkpointDir, getName());
       try {
-        cp.write(held);
+        cp.write(labelled(held));
         LOG.info("Channel {}: {} events held at stop written to {}", getName(), held.size(), cp.file());
       } catch (IOException e) {
         LOG.error("Channel {}: could not write the {} events held at stop to {}; they are lost"
@@ -136,7 +145,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     }
     try {
       if (store.used() == 0) {
-        List<Taken<Event>> events = cp.read();
+        List<Taken<Event>> events = dueTimesOf(cp.read());
         store.restore(events);
         LOG.info("Channel {}: restored {} events from {}", getName(), events.size(), cp.file());
       }
@@ -144,6 +153,38 @@ public class DisruptorChannel extends BasicChannelSemantics
     } catch (IOException e) {
       throw new ChannelException("Channel " + getName() + ": cannot restore " + cp.file(), e);
     }
+  }
+
+  /** The held events with their due times as wall-clock epoch ms, as a checkpoint keeps them. */
+  private List<Taken<Event>> labelled(List<Taken<Event>> held) {
+    DueTimes.Reading now = dueTimes.read(maxHoldMillis);
+    List<Taken<Event>> out = new ArrayList<>(held.size());
+    for (Taken<Event> t : held) {
+      out.add(t.deferred() ? Taken.deferred(t.event(), now.epochMillis(t.dueMillis())) : t);
+    }
+    return out;
+  }
+
+  /**
+   * The events of a checkpoint with monotonic due times: those due while the agent was down are
+   * due now, and none is held longer than {@code deferred.maxHold} from now.
+   */
+  private List<Taken<Event>> dueTimesOf(List<Taken<Event>> labelled) {
+    DueTimes.Reading now = dueTimes.read(maxHoldMillis);
+    List<Taken<Event>> out = new ArrayList<>(labelled.size());
+    int clamped = 0;
+    long ahead = 0;
+    for (Taken<Event> t : labelled) {
+      if (t.deferred() && now.beyondMaxHold(t.dueMillis())) {
+        clamped++;
+        ahead = t.dueMillis() - now.epochMillis(now.nowMillis());
+      }
+      out.add(t.deferred() ? Taken.deferred(t.event(), now.dueMillis(t.dueMillis())) : t);
+    }
+    if (clamped > 0) {
+      clamps.count(clamped, ahead, maxHoldMillis);
+    }
+    return out;
   }
 
   private void registerMetrics() {
@@ -157,6 +198,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     r.register(prefix + ".express.depth", (Gauge<Long>) store::expressDepth);
     r.register(prefix + ".deferred.depth", (Gauge<Long>) store::deferredDepth);
     r.register(prefix + ".deferred.overdue", (Gauge<Long>) store::deferredLagMillis);
+    r.register(prefix + ".deferred.clamped", clamps.counter());
   }
 
   @Override
@@ -194,10 +236,16 @@ public class DisruptorChannel extends BasicChannelSemantics
     return new DisruptorTransaction();
   }
 
-  /** One thread's transaction: puts staged until commit, takes remembered until commit. */
+  /**
+   * One thread's transaction: puts staged until commit, takes remembered until commit. A deferred
+   * put keeps its label; the labels become due times at commit, with one reading of the clocks.
+   */
   private final class DisruptorTransaction extends BasicTransactionSemantics {
     private final List<Event> putNow = new ArrayList<>();
-    private final List<Taken<Event>> putLater = new ArrayList<>();
+    private final List<Event> putLater = new ArrayList<>();
+    private long[] labels; // putLater's sluice.releaseAt, by index (allocated by the first)
+    private final List<Taken<Event>> later = new ArrayList<>(); // putLater with due times
+    private long clampedAheadMillis; // how far ahead one label cut short was (for the log)
     private final List<Taken<Event>> taken = new ArrayList<>();
     private final int capacity = transactionCapacity;
     private int putAttempts; // counted here, added to the shared counter once per transaction
@@ -222,7 +270,14 @@ public class DisruptorChannel extends BasicChannelSemantics
       if (releaseAt == Long.MIN_VALUE) {
         putNow.add(event);
       } else {
-        putLater.add(Taken.deferred(event, releaseAt));
+        int i = putLater.size();
+        if (labels == null) {
+          labels = new long[Math.min(capacity, 16)];
+        } else if (i == labels.length) {
+          labels = Arrays.copyOf(labels, Math.min(capacity, 2 * i));
+        }
+        labels[i] = releaseAt;
+        putLater.add(event);
       }
     }
 
@@ -249,8 +304,9 @@ public class DisruptorChannel extends BasicChannelSemantics
       if (puts > 0) {
         boolean immediate = immediateFor == Thread.currentThread();
         long wait = immediate ? 0 : keepAliveNanos;
+        int clamped = putLater.isEmpty() ? 0 : toDueTimes();
         try {
-          store.put(putNow, putLater, wait);
+          store.put(putNow, later, wait);
         } catch (EventStore.FullException e) {
           throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
               + (immediate ? " (committed immediately, without waiting)" : " after waiting "
@@ -258,6 +314,9 @@ public class DisruptorChannel extends BasicChannelSemantics
               + "; the sink is not keeping up");
         }
         counter.countPuts(puts);
+        if (clamped > 0) {
+          clamps.count(clamped, clampedAheadMillis, maxHoldMillis);
+        }
       }
       if (!taken.isEmpty()) {
         store.commit(taken);
@@ -274,6 +333,25 @@ public class DisruptorChannel extends BasicChannelSemantics
     }
 
     /**
+     * Fills {@link #later} with the deferred puts and their due times; returns how many labels
+     * were more than {@code deferred.maxHold} ahead (held maxHold only).
+     */
+    private int toDueTimes() {
+      later.clear(); // a commit that failed may be tried again
+      DueTimes.Reading now = dueTimes.read(maxHoldMillis);
+      int clamped = 0;
+      for (int i = 0; i < putLater.size(); i++) {
+        long label = labels[i];
+        if (now.beyondMaxHold(label)) {
+          clamped++;
+          clampedAheadMillis = label - now.epochMillis(now.nowMillis());
+        }
+        later.add(Taken.deferred(putLater.get(i), now.dueMillis(label)));
+      }
+      return clamped;
+    }
+
+    /**
      * How late this transaction's most overdue deferred event was taken: one histogram update per
      * commit (Dropwizard's reservoir takes a lock per update), none when it took no deferred one.
      */
@@ -281,11 +359,11 @@ public class DisruptorChannel extends BasicChannelSemantics
       long earliestDue = Long.MAX_VALUE;
       for (Taken<Event> t : taken) {
         if (t.deferred()) {
-          earliestDue = Math.min(earliestDue, t.releaseAtMillis());
+          earliestDue = Math.min(earliestDue, t.dueMillis());
         }
       }
       if (earliestDue != Long.MAX_VALUE) {
-        deferredLag.update(Math.max(0, clock.currentTimeMillis() - earliestDue));
+        deferredLag.update(Math.max(0, store.nowMillis() - earliestDue));
       }
     }
 
@@ -300,6 +378,7 @@ public class DisruptorChannel extends BasicChannelSemantics
       takeAttempts = 0;
       putNow.clear();
       putLater.clear();
+      later.clear();
       taken.clear();
     }
   }

@@ -40,13 +40,15 @@ class ChannelSettingsTest {
     assertEquals(TimeUnit.SECONDS.toNanos(3), s.keepAliveNanos());
     assertEquals(65536, s.deferredCapacity(), "deferred.capacity defaults to the ring's size");
     assertEquals(100, s.maxLagMillis());
+    assertEquals(60_000, s.maxHoldMillis());
     assertEquals(null, s.checkpointDir());
   }
 
   @ParameterizedTest(name = "{0} = {1} is accepted")
   @CsvSource({"capacity, 1", "capacity, 1073741824", "keep-alive, 0", "keep-alive, 86400",
       "deferred.capacity, 0", "deferred.capacity, 1073741824", "deferred.maxLag, 0ms",
-      "deferred.maxLag, 1d", "transactionCapacity, 65536"})
+      "deferred.maxLag, 1d", "deferred.maxHold, 1ms", "deferred.maxHold, 1d",
+      "deferred.maxHold, 24h", "transactionCapacity, 65536"})
   void theBoundsOfEachRangeAreAccepted(String key, String value) {
     Context ctx = context("transactionCapacity", "1"); // so that capacity 1 is valid
     ctx.put(key, value);
@@ -68,7 +70,10 @@ class ChannelSettingsTest {
       "deferred.capacity | 1073741825 | a whole number from 0 to 1073741824",
       "deferred.capacity | 9223372036854775807 | a whole number from 0 to 1073741824",
       "deferred.maxLag | 25h | a duration from 0ms to 1d",
-      "deferred.maxLag | 100 | a duration such as"})
+      "deferred.maxLag | 100 | a duration such as",
+      "deferred.maxHold | 0s | a duration from 1ms to 1d",
+      "deferred.maxHold | 2d | a duration from 1ms to 1d",
+      "deferred.maxHold | forever | a duration such as"})
   void valuesOutsideTheirRangeAreRefusedWithTheKeyAndTheRange(String key, String value,
       String expected) {
     IllegalArgumentException e = refused(key, value);
