@@ -3,6 +3,7 @@ package io.sluice.channel;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
+import io.sluice.channel.CheckpointFormat.Entry;
 import io.sluice.core.Disposition;
 import io.sluice.core.Headers;
 import io.sluice.core.metrics.SluiceMetrics;
@@ -51,6 +52,10 @@ public class DisruptorChannel extends BasicChannelSemantics
   private volatile long keepAliveNanos;
   private volatile long maxHoldMillis;
   private Path checkpointDir;
+  // From start to stop, with checkpointDir: the lock and the checkpoint. @GuardedBy("this")
+  private CheckpointSession session;
+  // What this instance wrote at its last stop; its events are still in memory. @GuardedBy("this")
+  private Checkpoint writtenAtStop;
   private Clock clock = Clock.SYSTEM;
   private DueTimes dueTimes; // created with the store, on the channel's clock
   private ClampReport clamps;
@@ -59,7 +64,7 @@ public class DisruptorChannel extends BasicChannelSemantics
   private String prefix;
   private Histogram deferredLag;
 
-  /** For tests, before the first configure(): the clock that decides when deferred events are due. */
+  /** For tests, before the first configure(): the clock deciding when deferred events are due. */
   void setClock(Clock clock) {
     this.clock = clock;
   }
@@ -91,7 +96,8 @@ public class DisruptorChannel extends BasicChannelSemantics
     maxHoldMillis = s.maxHoldMillis();
     Path dir = s.checkpointDir();
     if (checkpointDir != null && !checkpointDir.equals(dir)) {
-      LOG.warn("Channel {}: checkpointDir changed from {} to {}", getName(), checkpointDir, dir);
+      LOG.warn("Channel {}: checkpointDir changed from {} to {} (from the next start)", getName(),
+          checkpointDir, dir);
     }
     checkpointDir = dir;
     if (counter == null) {
@@ -101,7 +107,19 @@ public class DisruptorChannel extends BasicChannelSemantics
 
   @Override
   public synchronized void start() {
-    restoreCheckpoint();
+    if (checkpointDir != null) {
+      CheckpointSession begun = CheckpointSession.begin(checkpointDir, getName(), clock);
+      try {
+        restoreFrom(begun);
+      } catch (RuntimeException | Error e) {
+        begun.abandon();
+        throw e;
+      }
+      session = begun;
+    } else if (writtenAtStop != null) { // checkpointDir unset by a reload
+      discardElsewhere(writtenAtStop);
+      writtenAtStop = null;
+    }
     counter.start(); // resets every counter, so the capacity is set after it
     counter.setChannelCapacity(store.ringSize() + store.deferredCapacity());
     registerMetrics();
@@ -111,56 +129,67 @@ public class DisruptorChannel extends BasicChannelSemantics
   @Override
   public synchronized void stop() {
     List<Taken<Event>> held = store.snapshot();
-    if (checkpointDir != null) {
-      Checkpoint cp = new Checkpoint(checkpointDir, getName());
-      try {
-        cp.write(labelled(held));
-        LOG.info("Channel {}: {} events held at stop written to {}", getName(), held.size(), cp.file());
-      } catch (IOException e) {
-        LOG.error("Channel {}: could not write the {} events held at stop to {}; they are lost"
-            + " if the agent exits", getName(), held.size(), cp.file(), e);
-      }
+    if (session != null) {
+      writtenAtStop = session.end(entriesOf(held));
+      session = null;
     } else if (!held.isEmpty()) {
       LOG.warn("Channel {}: stopping with {} events in memory ({} deferred); they are lost if the"
-              + " agent exits (set checkpointDir to keep them)", getName(), held.size(),
-          held.stream().filter(Taken::deferred).count());
+              + " agent exits ({})", getName(), held.size(),
+          held.stream().filter(Taken::deferred).count(), checkpointDir == null
+              ? "set checkpointDir to keep them" : "it did not start, so it holds no checkpoint");
     }
     counter.stop();
-    SluiceMetrics.removeAll(prefix);
+    if (prefix != null) {
+      SluiceMetrics.removeAll(prefix);
+    }
     super.stop();
   }
 
   /**
-   * Loads the events a previous process left in the checkpoint, once: a fresh channel takes them
-   * in; a channel restarted in the same process (Flume's reload) still holds them in memory, so
-   * the file is only removed.
+   * Takes in the events a previous process left in the checkpoint, once. A channel restarted in
+   * this process (Flume's reload) still holds its events in memory: the checkpoint it wrote at its
+   * stop is removed first, so they are not restored twice.
    */
-  private void restoreCheckpoint() {
-    if (checkpointDir == null) {
-      return;
-    }
-    Checkpoint cp = new Checkpoint(checkpointDir, getName());
-    if (!cp.exists()) {
-      return;
-    }
-    try {
-      if (store.used() == 0) {
-        List<Taken<Event>> events = dueTimesOf(cp.read());
-        store.restore(events);
-        LOG.info("Channel {}: restored {} events from {}", getName(), events.size(), cp.file());
+  private void restoreFrom(CheckpointSession session) {
+    Checkpoint own = writtenAtStop;
+    writtenAtStop = null;
+    if (own != null) {
+      if (session.isMine(own)) {
+        if (!session.discard(own)) {
+          return; // restoring it would duplicate what is in memory
+        }
+      } else {
+        discardElsewhere(own);
       }
-      cp.delete();
-    } catch (IOException e) {
-      throw new ChannelException("Channel " + getName() + ": cannot restore " + cp.file(), e);
+    }
+    List<Entry> entries = session.takeOver();
+    if (!entries.isEmpty()) {
+      store.restore(dueTimesOf(entries));
+    }
+  }
+
+  /** checkpointDir changed by a reload: what this instance wrote in the old one is stale. */
+  private void discardElsewhere(Checkpoint own) {
+    try {
+      CheckpointLock old = CheckpointLock.acquire(own.dir(), getName());
+      try {
+        own.delete();
+      } finally {
+        old.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Channel {}: cannot remove {}, written at the last stop before checkpointDir"
+          + " changed ({}); its events are still in memory, and a channel started on that"
+          + " directory would deliver them again", getName(), own.file(), e.toString());
     }
   }
 
   /** The held events with their due times as wall-clock epoch ms, as a checkpoint keeps them. */
-  private List<Taken<Event>> labelled(List<Taken<Event>> held) {
+  private List<Entry> entriesOf(List<Taken<Event>> held) {
     DueTimes.Reading now = dueTimes.read(maxHoldMillis);
-    List<Taken<Event>> out = new ArrayList<>(held.size());
+    List<Entry> out = new ArrayList<>(held.size());
     for (Taken<Event> t : held) {
-      out.add(t.deferred() ? Taken.deferred(t.event(), now.epochMillis(t.dueMillis())) : t);
+      out.add(new Entry(t.event(), t.deferred(), t.deferred() ? now.epochMillis(t.dueMillis()) : 0));
     }
     return out;
   }
@@ -169,17 +198,21 @@ public class DisruptorChannel extends BasicChannelSemantics
    * The events of a checkpoint with monotonic due times: those due while the agent was down are
    * due now, and none is held longer than {@code deferred.maxHold} from now.
    */
-  private List<Taken<Event>> dueTimesOf(List<Taken<Event>> labelled) {
+  private List<Taken<Event>> dueTimesOf(List<Entry> entries) {
     DueTimes.Reading now = dueTimes.read(maxHoldMillis);
-    List<Taken<Event>> out = new ArrayList<>(labelled.size());
+    List<Taken<Event>> out = new ArrayList<>(entries.size());
     int clamped = 0;
     long ahead = 0;
-    for (Taken<Event> t : labelled) {
-      if (t.deferred() && now.beyondMaxHold(t.dueMillis())) {
-        clamped++;
-        ahead = t.dueMillis() - now.epochMillis(now.nowMillis());
+    for (Entry e : entries) {
+      if (!e.deferred()) {
+        out.add(Taken.express(e.event()));
+        continue;
       }
-      out.add(t.deferred() ? Taken.deferred(t.event(), now.dueMillis(t.dueMillis())) : t);
+      if (now.beyondMaxHold(e.releaseAtMillis())) {
+        clamped++;
+        ahead = e.releaseAtMillis() - now.epochMillis(now.nowMillis());
+      }
+      out.add(Taken.deferred(e.event(), now.dueMillis(e.releaseAtMillis())));
     }
     if (clamped > 0) {
       clamps.count(clamped, ahead, maxHoldMillis);
