@@ -13,7 +13,6 @@ import io.sluice.core.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flume.ChannelException;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A bounded in-memory channel on an LMAX Disruptor ring, with a deferred lane that holds {@code
- * batched} events until their {@code sluice.releaseAt} (read once, at commit, then held by the
+ * batched} events until their {@code sluice.releaseAt} (read once, at the put, then held by the
  * monotonic clock: see {@link DueTimes}), and never longer than {@code deferred.maxHold}.
  *
  * <p>Flume's transaction semantics: puts are staged per transaction and published at commit,
@@ -186,7 +185,7 @@ public class DisruptorChannel extends BasicChannelSemantics
 
   /** The held events with their due times as wall-clock epoch ms, as a checkpoint keeps them. */
   private List<Entry> entriesOf(List<Taken<Event>> held) {
-    DueTimes.Reading now = dueTimes.read(maxHoldMillis);
+    DueTimes.Reading now = dueTimes.readChecked(maxHoldMillis);
     List<Entry> out = new ArrayList<>(held.size());
     for (Taken<Event> t : held) {
       out.add(new Entry(t.event(), t.deferred(), t.deferred() ? now.epochMillis(t.dueMillis()) : 0));
@@ -199,7 +198,7 @@ public class DisruptorChannel extends BasicChannelSemantics
    * due now, and none is held longer than {@code deferred.maxHold} from now.
    */
   private List<Taken<Event>> dueTimesOf(List<Entry> entries) {
-    DueTimes.Reading now = dueTimes.read(maxHoldMillis);
+    DueTimes.Reading now = dueTimes.readChecked(maxHoldMillis);
     List<Taken<Event>> out = new ArrayList<>(entries.size());
     int clamped = 0;
     long ahead = 0;
@@ -271,14 +270,14 @@ public class DisruptorChannel extends BasicChannelSemantics
 
   /**
    * One thread's transaction: puts staged until commit, takes remembered until commit. A deferred
-   * put keeps its label; the labels become due times at commit, with one reading of the clocks.
+   * put's label becomes its due time at the put, with one reading of the clocks per transaction.
    */
   private final class DisruptorTransaction extends BasicTransactionSemantics {
     private final List<Event> putNow = new ArrayList<>();
-    private final List<Event> putLater = new ArrayList<>();
-    private long[] labels; // putLater's sluice.releaseAt, by index (allocated by the first)
-    private final List<Taken<Event>> later = new ArrayList<>(); // putLater with due times
-    private long clampedAheadMillis; // how far ahead one label cut short was (for the log)
+    private final List<Taken<Event>> putLater = new ArrayList<>();
+    private DueTimes.Reading clocks; // read by the transaction's first deferred put
+    private int clamped; // deferred puts held maxHold rather than their label
+    private long clampedAheadMillis; // how far ahead one of them was labelled (for the log)
     private final List<Taken<Event>> taken = new ArrayList<>();
     private final int capacity = transactionCapacity;
     private int putAttempts; // counted here, added to the shared counter once per transaction
@@ -303,14 +302,7 @@ public class DisruptorChannel extends BasicChannelSemantics
       if (releaseAt == Long.MIN_VALUE) {
         putNow.add(event);
       } else {
-        int i = putLater.size();
-        if (labels == null) {
-          labels = new long[Math.min(capacity, 16)];
-        } else if (i == labels.length) {
-          labels = Arrays.copyOf(labels, Math.min(capacity, 2 * i));
-        }
-        labels[i] = releaseAt;
-        putLater.add(event);
+        putLater.add(Taken.deferred(event, dueMillis(releaseAt)));
       }
     }
 
@@ -337,9 +329,8 @@ public class DisruptorChannel extends BasicChannelSemantics
       if (puts > 0) {
         boolean immediate = immediateFor == Thread.currentThread();
         long wait = immediate ? 0 : keepAliveNanos;
-        int clamped = putLater.isEmpty() ? 0 : toDueTimes();
         try {
-          store.put(putNow, later, wait);
+          store.put(putNow, putLater, wait);
         } catch (EventStore.FullException e) {
           throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
               + (immediate ? " (committed immediately, without waiting)" : " after waiting "
@@ -365,23 +356,17 @@ public class DisruptorChannel extends BasicChannelSemantics
       clear();
     }
 
-    /**
-     * Fills {@link #later} with the deferred puts and their due times; returns how many labels
-     * were more than {@code deferred.maxHold} ahead (held maxHold only).
-     */
-    private int toDueTimes() {
-      later.clear(); // a commit that failed may be tried again
-      DueTimes.Reading now = dueTimes.read(maxHoldMillis);
-      int clamped = 0;
-      for (int i = 0; i < putLater.size(); i++) {
-        long label = labels[i];
-        if (now.beyondMaxHold(label)) {
-          clamped++;
-          clampedAheadMillis = label - now.epochMillis(now.nowMillis());
-        }
-        later.add(Taken.deferred(putLater.get(i), now.dueMillis(label)));
+    /** The monotonic due time of a deferred put labelled {@code releaseAt} ({@link DueTimes}). */
+    private long dueMillis(long releaseAt) {
+      DueTimes.Reading now = clocks;
+      if (now == null) {
+        now = clocks = dueTimes.read(maxHoldMillis);
       }
-      return clamped;
+      if (now.beyondMaxHold(releaseAt)) {
+        clamped++;
+        clampedAheadMillis = releaseAt - now.epochMillis(now.nowMillis());
+      }
+      return now.dueMillis(releaseAt);
     }
 
     /**
@@ -411,7 +396,8 @@ public class DisruptorChannel extends BasicChannelSemantics
       takeAttempts = 0;
       putNow.clear();
       putLater.clear();
-      later.clear();
+      clocks = null;
+      clamped = 0;
       taken.clear();
     }
   }

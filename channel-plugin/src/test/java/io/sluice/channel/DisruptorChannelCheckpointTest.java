@@ -173,6 +173,17 @@ class DisruptorChannelCheckpointTest {
   }
 
   @Test
+  void aVersion1CheckpointClaimingTwoBillionEventsStartsTheChannelWithoutIt() throws Exception {
+    // The earlier build allocated a list of the claimed size first: an OutOfMemoryError.
+    String name = uniqueName("cp-huge-v1");
+    Files.write(tmp.resolve(name + ".events"), new byte[] {'S', 'L', 'C', '1', 0x7f, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, 0, 0, 0, 0});
+    DisruptorChannel ch = start(name, tmp);
+    assertEquals(List.of(), take(ch, 16));
+    assertEquals(1, setAside(tmp).size());
+  }
+
+  @Test
   void aCheckpointWithAFlippedBitIsMovedAsideAndTheNextStopWritesAFreshOne() throws Exception {
     String name = uniqueName("cp-flip");
     byte[] valid = validCheckpoint(name, tmp);

@@ -94,7 +94,48 @@ class DueTimesTest {
   void aStepJustBeyondTheToleranceMovesTheAnchor() {
     long offset = dueTimes.read(MAX_HOLD).offsetMillis();
     clock.stepWall(Duration.ofMillis(DueTimes.STEP_MILLIS + 1));
+    clock.advanceMillis(1);
     assertEquals(offset + DueTimes.STEP_MILLIS + 1, dueTimes.read(MAX_HOLD).offsetMillis());
+  }
+
+  @Test
+  void theWallClockIsLookedAtOnceAMillisecondAtMost() {
+    CountingClock counting = new CountingClock(clock);
+    DueTimes d = new DueTimes(counting, "c1");
+    for (int i = 0; i < 100; i++) {
+      d.read(MAX_HOLD);
+    }
+    assertEquals(2, counting.wallReadings, "at construction, and at the first read");
+    clock.stepWall(Duration.ofHours(1));
+    long offset = d.read(MAX_HOLD).offsetMillis();
+    assertEquals(2, counting.wallReadings);
+    clock.advance(Duration.ofNanos(DueTimes.CHECK_NANOS));
+    assertEquals(offset + Duration.ofHours(1).toMillis(), d.read(MAX_HOLD).offsetMillis(),
+        "the step is seen a millisecond later");
+    assertEquals(3, counting.wallReadings);
+    clock.stepWall(Duration.ofHours(-1));
+    assertEquals(offset, d.readChecked(MAX_HOLD).offsetMillis(), "readChecked looks in any case");
+  }
+
+  /** Counts how often the wall clock is read. */
+  private static final class CountingClock implements Clock {
+    private final Clock clock;
+    int wallReadings;
+
+    CountingClock(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public long nanoTime() {
+      return clock.nanoTime();
+    }
+
+    @Override
+    public long currentTimeMillis() {
+      wallReadings++;
+      return clock.currentTimeMillis();
+    }
   }
 
   @Test
@@ -109,6 +150,7 @@ class DueTimesTest {
     assertEquals(offset, d.read(MAX_HOLD).offsetMillis());
     scripted.nanos(3_000_000_000L, 3_000_000_000L).walls(1_700_000_000_000L + 2_000 + 500);
     assertEquals(offset + 500, d.read(MAX_HOLD).offsetMillis(), "an uninterrupted reading is");
+    assertTrue(scripted.nanos.isEmpty() && scripted.walls.isEmpty(), "each reading was used");
   }
 
   @Test
