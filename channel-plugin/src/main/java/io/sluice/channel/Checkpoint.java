@@ -1,31 +1,40 @@
 package io.sluice.channel;
 
+import io.sluice.channel.CheckpointFormat.CorruptCheckpointException;
+import io.sluice.channel.CheckpointFormat.Entry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
-import org.apache.flume.Event;
-import org.apache.flume.event.EventBuilder;
+import java.util.Set;
 
 /**
- * The events a channel held when it stopped, in one file, so that the next start delivers them:
- * written to a temporary file, synced, then renamed over the old one, so a crash while writing
- * leaves the previous checkpoint (or none), never half of one.
+ * The file of the events a channel held when it stopped ({@code <dir>/<channel>.events}, in
+ * {@link CheckpointFormat}), so that the next start delivers them: written to a temporary file,
+ * synced, then renamed over the old one, so a crash while writing leaves the previous checkpoint
+ * (or none), never half of one.
+ *
+ * <p>Events are log lines, often sensitive: every file and directory made here is the owner's
+ * alone ({@code rw-------}, {@code rwx------}) on file systems with POSIX permissions.
  */
 final class Checkpoint {
 
-  private static final int MAGIC = 0x534c4331; // "SLC1"
+  static final Set<PosixFilePermission> FILE_PERMISSIONS =
+      PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> DIR_PERMISSIONS =
+      PosixFilePermissions.fromString("rwx------");
 
   private final Path file;
 
@@ -37,58 +46,48 @@ final class Checkpoint {
     return file;
   }
 
+  Path dir() {
+    return file.getParent();
+  }
+
   boolean exists() {
     return Files.exists(file);
   }
 
-  void write(List<Taken<Event>> events) throws IOException {
-    Files.createDirectories(file.getParent());
+  void write(List<Entry> entries) throws IOException {
+    createPrivateDirectories(dir());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        DataOutputStream out = new DataOutputStream(
-            new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16))) {
-      out.writeInt(MAGIC);
-      out.writeInt(events.size());
-      for (Taken<Event> t : events) {
-        out.writeBoolean(t.deferred());
-        out.writeLong(t.releaseAtMillis());
-        Map<String, String> headers = t.event().getHeaders();
-        out.writeInt(headers.size());
-        for (Map.Entry<String, String> h : headers.entrySet()) {
-          writeString(out, h.getKey());
-          writeString(out, h.getValue());
-        }
-        byte[] body = t.event().getBody();
-        out.writeInt(body.length);
-        out.write(body);
-      }
+    Files.deleteIfExists(tmp); // a crash's leftover, perhaps with other permissions: made anew
+    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE), privateFile(dir()));
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+      CheckpointFormat.write(entries, out);
       out.flush();
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  List<Taken<Event>> read() throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      if (in.readInt() != MAGIC) {
-        throw new IOException(file + " is not a Sluice channel checkpoint");
+  List<Entry> read() throws IOException, CorruptCheckpointException {
+    long size = Files.size(file);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return CheckpointFormat.read(in, size);
+    }
+  }
+
+  /**
+   * Renames the file out of the way ({@code <channel>.events.corrupt-<epochMillis>}), so that a
+   * start never trips on it twice and an operator can still look at it; returns the new path.
+   */
+  Path moveAside(long epochMillis) throws IOException {
+    String base = file.getFileName() + ".corrupt-" + epochMillis;
+    for (int n = 1; ; n++) {
+      Path aside = file.resolveSibling(n == 1 ? base : base + "-" + n);
+      try {
+        return Files.move(file, aside); // a rename; unlike an atomic move, never over a file
+      } catch (FileAlreadyExistsException e) {
+        // another one moved aside in the same millisecond: try the next name
       }
-      int n = in.readInt();
-      List<Taken<Event>> out = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        boolean deferred = in.readBoolean();
-        long releaseAt = in.readLong();
-        int nh = in.readInt();
-        Map<String, String> headers = new HashMap<>(nh * 2);
-        for (int j = 0; j < nh; j++) {
-          headers.put(readString(in), readString(in));
-        }
-        byte[] body = new byte[in.readInt()];
-        in.readFully(body);
-        out.add(new Taken<>(EventBuilder.withBody(body, headers), deferred, releaseAt));
-      }
-      return out;
     }
   }
 
@@ -96,15 +95,26 @@ final class Checkpoint {
     Files.deleteIfExists(file);
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+  /** Creates {@code dir} and any missing parent as the owner's alone. */
+  static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (isPosix(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_PERMISSIONS));
+    } else {
+      Files.createDirectories(dir);
+    }
   }
 
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
+  /** The attributes of a new file in {@code dir}: the owner's alone, where the system has them. */
+  static FileAttribute<?>[] privateFile(Path dir) {
+    return isPosix(dir)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS)}
+        : new FileAttribute<?>[0];
+  }
+
+  private static boolean isPosix(Path p) {
+    return p.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 }

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * The deferred lane's events in release order: by due time, and by arrival within a due time.
  *
- * <p>Events are kept in one FIFO bucket per due millisecond. The interceptor spaces a key's due
+ * <p>Due times are monotonic milliseconds ({@link DueTimes}). Events are kept in one FIFO bucket
+ * per due millisecond. The interceptor spaces a key's due
  * times by its rate, so a burst lands many events on few milliseconds: most adds append to the
  * bucket the previous add used, and a take reads the head bucket, both without a tree search.
  * Not thread-safe: the store guards it with its take lock.
@@ -22,7 +23,7 @@ final class DeferredQueue<E> {
   private int size;
 
   void add(Taken<E> t) {
-    long due = t.releaseAtMillis();
+    long due = t.dueMillis();
     ArrayDeque<Taken<E>> bucket;
     if (lastAdded != null && lastAddedDue == due) {
       bucket = lastAdded;

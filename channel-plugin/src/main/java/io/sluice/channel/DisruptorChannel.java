@@ -3,14 +3,15 @@ package io.sluice.channel;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
+import io.sluice.channel.CheckpointFormat.Entry;
 import io.sluice.core.Disposition;
 import io.sluice.core.Headers;
-import io.sluice.core.config.ConfigValues;
 import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.pipeline.DeferredRoom;
+import io.sluice.core.pipeline.ImmediateCommit;
 import io.sluice.core.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.apache.flume.ChannelException;
 import org.apache.flume.ChannelFullException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
+import org.apache.flume.Transaction;
 import org.apache.flume.channel.BasicChannelSemantics;
 import org.apache.flume.channel.BasicTransactionSemantics;
 import org.apache.flume.conf.TransactionCapacitySupported;
@@ -26,29 +28,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A bounded in-memory channel on an LMAX Disruptor ring, with a deferred lane that holds {@code
- * batched} events until their {@code sluice.releaseAt}. Flume's transaction semantics: puts are
- * staged per transaction and published at commit, taken events go back to the head in their
- * order on rollback, a commit that finds no room within {@code keep-alive} seconds fails with
- * {@link ChannelFullException}.
+ * batched} events until their {@code sluice.releaseAt} (read once, at the put, then held by the
+ * monotonic clock: see {@link DueTimes}), and never longer than {@code deferred.maxHold}.
+ *
+ * <p>Flume's transaction semantics: puts are staged per transaction and published at commit,
+ * taken events go back to the head in their order on rollback, a commit that finds no room within
+ * {@code keep-alive} seconds fails with {@link ChannelFullException}.
  *
  * <p>Like MemoryChannel, nothing in it survives a crash. With {@code checkpointDir} set, the events
  * held when the channel stops are written to disk and delivered after the next start, once.
+ *
+ * <p>Sources that must not wait (Netty I/O threads) commit with {@link #commitImmediately}, which
+ * fails at once rather than waiting {@code keep-alive} for room.
  */
-public class DisruptorChannel extends BasicChannelSemantics implements TransactionCapacitySupported {
+public class DisruptorChannel extends BasicChannelSemantics
+    implements TransactionCapacitySupported, ImmediateCommit, DeferredRoom {
 
   private static final Logger LOG = LoggerFactory.getLogger(DisruptorChannel.class);
 
   private EventStore<Event> store; // created by the first configure(); the ring is never resized
   private volatile int transactionCapacity;
   private volatile long keepAliveNanos;
+  private volatile long maxHoldMillis;
   private Path checkpointDir;
+  // From start to stop, with checkpointDir: the lock and the checkpoint. @GuardedBy("this")
+  private CheckpointSession session;
+  // What this instance wrote at its last stop; its events are still in memory. @GuardedBy("this")
+  private Checkpoint writtenAtStop;
   private Clock clock = Clock.SYSTEM;
+  private DueTimes dueTimes; // created with the store, on the channel's clock
+  private ClampReport clamps;
 
   private StripedChannelCounter counter;
   private String prefix;
   private Histogram deferredLag;
 
-  /** For tests: the clock that decides when deferred events are due. */
+  /** For tests, before the first configure(): the clock deciding when deferred events are due. */
   void setClock(Clock clock) {
     this.clock = clock;
   }
@@ -56,42 +71,32 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
   @Override
   public synchronized void configure(Context ctx) {
     super.configure(ctx);
-    long capacity = ConfigValues.atLeast("capacity", ctx.getString("capacity", "65536"), 1);
-    long txCapacity = ConfigValues.atLeast(
-        "transactionCapacity", ctx.getString("transactionCapacity", "1000"), 1);
-    long keepAlive = ConfigValues.atLeast("keep-alive", ctx.getString("keep-alive", "3"), 0);
-    String checkpoint = ctx.getString("checkpointDir");
-    long maxLag = ConfigValues.duration(
-        "deferred.maxLag", ctx.getString("deferred.maxLag", "100ms")).toMillis();
-
-    int ringSize = ringSizeFor(capacity);
+    ChannelSettings s = ChannelSettings.parse(ctx, store == null ? 0 : store.ringSize(),
+        Runtime.getRuntime().maxMemory());
     if (store == null) {
-      if (ringSize != capacity) {
+      if (s.ringSize() != s.capacity()) {
         LOG.info("Channel {}: capacity {} rounded up to {} (the ring's size is a power of two)",
-            getName(), capacity, ringSize);
+            getName(), s.capacity(), s.ringSize());
       }
-      long deferredCapacity = ConfigValues.atLeast(
-          "deferred.capacity", ctx.getString("deferred.capacity", Long.toString(ringSize)), 0);
-      store = new EventStore<>(ringSize, deferredCapacity, maxLag, clock);
+      store = new EventStore<>(s.ringSize(), s.deferredCapacity(), s.maxLagMillis(), clock);
+      dueTimes = new DueTimes(clock, getName());
+      clamps = new ClampReport(clock, getName());
     } else {
       // Flume reconfigures a running channel in place: apply what can change, refuse the rest.
-      if (ringSize != store.ringSize()) {
+      if (s.ringSize() != store.ringSize()) {
         LOG.warn("Channel {}: capacity stays {}: a running ring cannot be resized"
-            + " (restart the agent to use {})", getName(), store.ringSize(), capacity);
+            + " (restart the agent to use {})", getName(), store.ringSize(), s.capacity());
       }
-      store.setDeferredCapacity(ConfigValues.atLeast("deferred.capacity",
-          ctx.getString("deferred.capacity", Long.toString(store.ringSize())), 0));
-      store.setMaxLagMillis(maxLag);
+      store.setDeferredCapacity(s.deferredCapacity());
+      store.setMaxLagMillis(s.maxLagMillis());
     }
-    if (txCapacity > store.ringSize()) {
-      throw ConfigValues.invalid("transactionCapacity", Long.toString(txCapacity),
-          "at most the capacity (" + store.ringSize() + ")");
-    }
-    transactionCapacity = (int) txCapacity;
-    keepAliveNanos = TimeUnit.SECONDS.toNanos(keepAlive);
-    Path dir = checkpoint == null || checkpoint.isBlank() ? null : Paths.get(checkpoint.trim());
+    transactionCapacity = s.transactionCapacity();
+    keepAliveNanos = s.keepAliveNanos();
+    maxHoldMillis = s.maxHoldMillis();
+    Path dir = s.checkpointDir();
     if (checkpointDir != null && !checkpointDir.equals(dir)) {
-      LOG.warn("Channel {}: checkpointDir changed from {} to {}", getName(), checkpointDir, dir);
+      LOG.warn("Channel {}: checkpointDir changed from {} to {} (from the next start)", getName(),
+          checkpointDir, dir);
     }
     checkpointDir = dir;
     if (counter == null) {
@@ -99,16 +104,21 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     }
   }
 
-  static int ringSizeFor(long capacity) {
-    if (capacity > (1 << 30)) {
-      throw ConfigValues.invalid("capacity", Long.toString(capacity), "at most 1073741824");
-    }
-    return Math.max(1, Integer.highestOneBit((int) capacity - 1) << 1);
-  }
-
   @Override
   public synchronized void start() {
-    restoreCheckpoint();
+    if (checkpointDir != null) {
+      CheckpointSession begun = CheckpointSession.begin(checkpointDir, getName(), clock);
+      try {
+        restoreFrom(begun);
+      } catch (RuntimeException | Error e) {
+        begun.abandon();
+        throw e;
+      }
+      session = begun;
+    } else if (writtenAtStop != null) { // checkpointDir unset by a reload
+      discardElsewhere(writtenAtStop);
+      writtenAtStop = null;
+    }
     counter.start(); // resets every counter, so the capacity is set after it
     counter.setChannelCapacity(store.ringSize() + store.deferredCapacity());
     registerMetrics();
@@ -118,48 +128,95 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
   @Override
   public synchronized void stop() {
     List<Taken<Event>> held = store.snapshot();
-    if (checkpointDir != null) {
-      Checkpoint cp = new Checkpoint(checkpointDir, getName());
-      try {
-        cp.write(held);
-        LOG.info("Channel {}: {} events held at stop written to {}", getName(), held.size(), cp.file());
-      } catch (IOException e) {
-        LOG.error("Channel {}: could not write the {} events held at stop to {}; they are lost"
-            + " if the agent exits", getName(), held.size(), cp.file(), e);
-      }
+    if (session != null) {
+      writtenAtStop = session.end(entriesOf(held));
+      session = null;
     } else if (!held.isEmpty()) {
       LOG.warn("Channel {}: stopping with {} events in memory ({} deferred); they are lost if the"
-              + " agent exits (set checkpointDir to keep them)", getName(), held.size(),
-          held.stream().filter(Taken::deferred).count());
+              + " agent exits ({})", getName(), held.size(),
+          held.stream().filter(Taken::deferred).count(), checkpointDir == null
+              ? "set checkpointDir to keep them" : "it did not start, so it holds no checkpoint");
     }
     counter.stop();
-    SluiceMetrics.removeAll(prefix);
+    if (prefix != null) {
+      SluiceMetrics.removeAll(prefix);
+    }
     super.stop();
   }
 
   /**
-   * Loads the events a previous process left in the checkpoint, once: a fresh channel takes them
-   * in; a channel restarted in the same process (Flume's reload) still holds them in memory, so
-   * the file is only removed.
+   * Takes in the events a previous process left in the checkpoint, once. A channel restarted in
+   * this process (Flume's reload) still holds its events in memory: the checkpoint it wrote at its
+   * stop is removed first, so they are not restored twice.
    */
-  private void restoreCheckpoint() {
-    if (checkpointDir == null) {
-      return;
-    }
-    Checkpoint cp = new Checkpoint(checkpointDir, getName());
-    if (!cp.exists()) {
-      return;
-    }
-    try {
-      if (store.used() == 0) {
-        List<Taken<Event>> events = cp.read();
-        store.restore(events);
-        LOG.info("Channel {}: restored {} events from {}", getName(), events.size(), cp.file());
+  private void restoreFrom(CheckpointSession session) {
+    Checkpoint own = writtenAtStop;
+    writtenAtStop = null;
+    if (own != null) {
+      if (session.isMine(own)) {
+        if (!session.discard(own)) {
+          return; // restoring it would duplicate what is in memory
+        }
+      } else {
+        discardElsewhere(own);
       }
-      cp.delete();
-    } catch (IOException e) {
-      throw new ChannelException("Channel " + getName() + ": cannot restore " + cp.file(), e);
     }
+    List<Entry> entries = session.takeOver();
+    if (!entries.isEmpty()) {
+      store.restore(dueTimesOf(entries));
+    }
+  }
+
+  /** checkpointDir changed by a reload: what this instance wrote in the old one is stale. */
+  private void discardElsewhere(Checkpoint own) {
+    try {
+      CheckpointLock old = CheckpointLock.acquire(own.dir(), getName());
+      try {
+        own.delete();
+      } finally {
+        old.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Channel {}: cannot remove {}, written at the last stop before checkpointDir"
+          + " changed ({}); its events are still in memory, and a channel started on that"
+          + " directory would deliver them again", getName(), own.file(), e.toString());
+    }
+  }
+
+  /** The held events with their due times as wall-clock epoch ms, as a checkpoint keeps them. */
+  private List<Entry> entriesOf(List<Taken<Event>> held) {
+    DueTimes.Reading now = dueTimes.readChecked(maxHoldMillis);
+    List<Entry> out = new ArrayList<>(held.size());
+    for (Taken<Event> t : held) {
+      out.add(new Entry(t.event(), t.deferred(), t.deferred() ? now.epochMillis(t.dueMillis()) : 0));
+    }
+    return out;
+  }
+
+  /**
+   * The events of a checkpoint with monotonic due times: those due while the agent was down are
+   * due now, and none is held longer than {@code deferred.maxHold} from now.
+   */
+  private List<Taken<Event>> dueTimesOf(List<Entry> entries) {
+    DueTimes.Reading now = dueTimes.readChecked(maxHoldMillis);
+    List<Taken<Event>> out = new ArrayList<>(entries.size());
+    int clamped = 0;
+    long ahead = 0;
+    for (Entry e : entries) {
+      if (!e.deferred()) {
+        out.add(Taken.express(e.event()));
+        continue;
+      }
+      if (now.beyondMaxHold(e.releaseAtMillis())) {
+        clamped++;
+        ahead = e.releaseAtMillis() - now.epochMillis(now.nowMillis());
+      }
+      out.add(Taken.deferred(e.event(), now.dueMillis(e.releaseAtMillis())));
+    }
+    if (clamped > 0) {
+      clamps.count(clamped, ahead, maxHoldMillis);
+    }
+    return out;
   }
 
   private void registerMetrics() {
@@ -173,6 +230,7 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     r.register(prefix + ".express.depth", (Gauge<Long>) store::expressDepth);
     r.register(prefix + ".deferred.depth", (Gauge<Long>) store::deferredDepth);
     r.register(prefix + ".deferred.overdue", (Gauge<Long>) store::deferredLagMillis);
+    r.register(prefix + ".deferred.clamped", clamps.counter());
   }
 
   @Override
@@ -180,19 +238,58 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     return transactionCapacity;
   }
 
+  /**
+   * Commits the calling thread's transaction without waiting for room: {@code keep-alive} counts
+   * as 0 for this commit only, so a full lane fails it with {@link ChannelFullException} at once.
+   */
+  @Override
+  public void commitImmediately(Transaction tx) {
+    if (!(tx instanceof DisruptorTransaction dt) || dt.channel() != this) {
+      throw new IllegalArgumentException("Channel " + getName() + ": commitImmediately takes a"
+          + " transaction of this channel, not " + tx);
+    }
+    dt.immediateFor = Thread.currentThread();
+    try {
+      tx.commit();
+    } finally {
+      dt.immediateFor = null;
+    }
+  }
+
+  /** The deferred lane's capacity ({@code deferred.capacity}); 0 before configuration. */
+  @Override
+  public long deferredRoom() {
+    EventStore<Event> s = store;
+    return s == null ? 0 : s.deferredCapacity();
+  }
+
   @Override
   protected BasicTransactionSemantics createTransaction() {
     return new DisruptorTransaction();
   }
 
-  /** One thread's transaction: puts staged until commit, takes remembered until commit. */
+  /**
+   * One thread's transaction: puts staged until commit, takes remembered until commit. A deferred
+   * put's label becomes its due time at the put, with one reading of the clocks per transaction.
+   */
   private final class DisruptorTransaction extends BasicTransactionSemantics {
     private final List<Event> putNow = new ArrayList<>();
     private final List<Taken<Event>> putLater = new ArrayList<>();
+    private DueTimes.Reading clocks; // read by the transaction's first deferred put
+    private int clamped; // deferred puts held maxHold rather than their label
+    private long clampedAheadMillis; // how far ahead one of them was labelled (for the log)
     private final List<Taken<Event>> taken = new ArrayList<>();
     private final int capacity = transactionCapacity;
     private int putAttempts; // counted here, added to the shared counter once per transaction
     private int takeAttempts;
+    // The thread committing through commitImmediately, for that commit only. A thread rather than
+    // a flag so that another thread's misuse (Flume then refuses its commit) cannot turn the
+    // owner's concurrent commit into an immediate one: doCommit runs on the owner's thread only.
+    private volatile Thread immediateFor;
+
+    DisruptorChannel channel() {
+      return DisruptorChannel.this;
+    }
 
     @Override
     protected void doPut(Event event) {
@@ -205,7 +302,7 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
       if (releaseAt == Long.MIN_VALUE) {
         putNow.add(event);
       } else {
-        putLater.add(Taken.deferred(event, releaseAt));
+        putLater.add(Taken.deferred(event, dueMillis(releaseAt)));
       }
     }
 
@@ -230,14 +327,20 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
     protected void doCommit() throws InterruptedException {
       int puts = putNow.size() + putLater.size();
       if (puts > 0) {
+        boolean immediate = immediateFor == Thread.currentThread();
+        long wait = immediate ? 0 : keepAliveNanos;
         try {
-          store.put(putNow, putLater, keepAliveNanos);
+          store.put(putNow, putLater, wait);
         } catch (EventStore.FullException e) {
           throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
-              + " after waiting " + TimeUnit.NANOSECONDS.toSeconds(keepAliveNanos)
-              + " s (keep-alive); the sink is not keeping up");
+              + (immediate ? " (committed immediately, without waiting)" : " after waiting "
+              + TimeUnit.NANOSECONDS.toSeconds(wait) + " s (keep-alive)")
+              + "; the sink is not keeping up");
         }
         counter.countPuts(puts);
+        if (clamped > 0) {
+          clamps.count(clamped, clampedAheadMillis, maxHoldMillis);
+        }
       }
       if (!taken.isEmpty()) {
         store.commit(taken);
@@ -253,6 +356,19 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
       clear();
     }
 
+    /** The monotonic due time of a deferred put labelled {@code releaseAt} ({@link DueTimes}). */
+    private long dueMillis(long releaseAt) {
+      DueTimes.Reading now = clocks;
+      if (now == null) {
+        now = clocks = dueTimes.read(maxHoldMillis);
+      }
+      if (now.beyondMaxHold(releaseAt)) {
+        clamped++;
+        clampedAheadMillis = releaseAt - now.epochMillis(now.nowMillis());
+      }
+      return now.dueMillis(releaseAt);
+    }
+
     /**
      * How late this transaction's most overdue deferred event was taken: one histogram update per
      * commit (Dropwizard's reservoir takes a lock per update), none when it took no deferred one.
@@ -261,11 +377,11 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
       long earliestDue = Long.MAX_VALUE;
       for (Taken<Event> t : taken) {
         if (t.deferred()) {
-          earliestDue = Math.min(earliestDue, t.releaseAtMillis());
+          earliestDue = Math.min(earliestDue, t.dueMillis());
         }
       }
       if (earliestDue != Long.MAX_VALUE) {
-        deferredLag.update(Math.max(0, clock.currentTimeMillis() - earliestDue));
+        deferredLag.update(Math.max(0, store.nowMillis() - earliestDue));
       }
     }
 
@@ -280,6 +396,8 @@ public class DisruptorChannel extends BasicChannelSemantics implements Transacti
       takeAttempts = 0;
       putNow.clear();
       putLater.clear();
+      clocks = null;
+      clamped = 0;
       taken.clear();
     }
   }

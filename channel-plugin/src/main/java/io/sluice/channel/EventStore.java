@@ -11,8 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The channel's storage, free of Flume: an express lane (a Disruptor ring) for events to deliver
- * now, a deferred lane (a heap ordered by due time) for events to hold until their {@code
- * releaseAt}, and a redelivery queue for taken events whose transaction rolled back.
+ * now, a deferred lane ({@link DeferredQueue}, in due-time order) for events to hold until they
+ * are due, and a redelivery queue for taken events whose transaction rolled back.
+ *
+ * <p>Time here is monotonic milliseconds ({@link DueTimes#monotonicMillis}): due times arrive
+ * converted from their wall-clock labels, and a wall-clock step neither holds nor releases events.
  *
  * <p>Room is accounted per lane as MemoryChannel accounts it: an event holds its room from the
  * put's commit until its take commits, so a rolled-back take always has room to go back, at the
@@ -126,7 +129,7 @@ final class EventStore<E> {
         }
         long nextDue = deferred.nextDue();
         if (nextDue != Long.MAX_VALUE) {
-          long untilDue = nextDue - clock.currentTimeMillis();
+          long untilDue = nextDue - nowMillis();
           left = Math.min(left, TimeUnit.MILLISECONDS.toNanos(Math.max(1, untilDue)));
         }
         if (streaming()) {
@@ -182,7 +185,7 @@ final class EventStore<E> {
       return false;
     }
     long nextDue = nextDeferredDue;
-    return nextDue == Long.MAX_VALUE || clock.currentTimeMillis() < nextDue;
+    return nextDue == Long.MAX_VALUE || nowMillis() < nextDue;
   }
 
   /** The next event by the order of the class comment; null if none. Under takeLock. */
@@ -193,7 +196,7 @@ final class EventStore<E> {
       return t;
     }
     long due = deferred.nextDue();
-    long nowMillis = due == Long.MAX_VALUE ? 0 : clock.currentTimeMillis(); // no clock read when none held
+    long nowMillis = due == Long.MAX_VALUE ? 0 : nowMillis(); // no clock read when none held
     boolean isDue = due <= nowMillis;
     if (isDue && nowMillis - due > maxLagMillis) {
       return pollDeferred(); // late: goes before express events
@@ -203,6 +206,11 @@ final class EventStore<E> {
       return Taken.express(e);
     }
     return isDue ? pollDeferred() : null;
+  }
+
+  /** The lanes' time (monotonic ms). */
+  long nowMillis() {
+    return DueTimes.monotonicMillis(clock);
   }
 
   private Taken<E> pollDeferred() {
@@ -319,7 +327,7 @@ final class EventStore<E> {
     takeLock.lock();
     try {
       long due = deferred.nextDue();
-      return due == Long.MAX_VALUE ? 0 : Math.max(0, clock.currentTimeMillis() - due);
+      return due == Long.MAX_VALUE ? 0 : Math.max(0, nowMillis() - due);
     } finally {
       takeLock.unlock();
     }

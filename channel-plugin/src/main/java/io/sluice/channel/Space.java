@@ -33,6 +33,9 @@ final class Space {
     if (tryReserveNow(n)) {
       return true;
     }
+    if (timeoutNanos <= 0) {
+      return false; // an immediate commit (a Netty I/O thread): not even the lock
+    }
     long deadline = System.nanoTime() + timeoutNanos;
     lock.lock();
     try {

@@ -49,7 +49,7 @@ class DeferredQueueTest {
     for (int round = 0; round < 200; round++) {
       DeferredQueue<Integer> q = new DeferredQueue<>();
       PriorityQueue<Arrival> model = new PriorityQueue<>(Comparator
-          .comparingLong((Arrival a) -> a.taken().releaseAtMillis()).thenComparingLong(Arrival::seq));
+          .comparingLong((Arrival a) -> a.taken().dueMillis()).thenComparingLong(Arrival::seq));
       long seq = 0;
       for (int op = 0; op < 500; op++) {
         if (random.nextInt(3) > 0) {
@@ -62,7 +62,7 @@ class DeferredQueueTest {
           assertEquals(expected == null ? null : expected.taken(), q.poll());
         }
         assertEquals(model.size(), q.size());
-        assertEquals(model.isEmpty() ? Long.MAX_VALUE : model.peek().taken().releaseAtMillis(),
+        assertEquals(model.isEmpty() ? Long.MAX_VALUE : model.peek().taken().dueMillis(),
             q.nextDue());
       }
       List<Taken<Integer>> held = new ArrayList<>();

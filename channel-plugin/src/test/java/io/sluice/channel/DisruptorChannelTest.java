@@ -117,18 +117,6 @@ class DisruptorChannelTest {
 
   // ------------------------------------------------------------------------------ capacity, config
 
-  @ParameterizedTest(name = "capacity {0} -> ring {1}")
-  @CsvSource({"1, 1", "2, 2", "3, 4", "63, 64", "64, 64", "65, 128", "100, 128", "1000, 1024",
-      "65536, 65536", "1073741823, 1073741824", "1073741824, 1073741824"})
-  void ringSizeIsTheCapacityRoundedUpToAPowerOfTwo(long capacity, int ring) {
-    assertEquals(ring, DisruptorChannel.ringSizeFor(capacity));
-  }
-
-  @Test
-  void capacityAboveTheLargestRingIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> DisruptorChannel.ringSizeFor((1L << 30) + 1));
-  }
-
   @Test
   void theChannelHoldsTheRoundedUpCapacity() {
     DisruptorChannel ch = start("capacity", "100");
@@ -150,12 +138,121 @@ class DisruptorChannelTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"capacity=0", "capacity=x", "capacity=1073741825", "keep-alive=-1",
-      "transactionCapacity=0", "deferred.capacity=-1", "deferred.maxLag=100", "deferred.maxLag=soon"})
+      "transactionCapacity=0", "deferred.capacity=-1", "deferred.maxLag=100", "deferred.maxLag=soon",
+      "keep-alive=86401", "keep-alive=9223372036854775807", "deferred.capacity=1073741825",
+      "deferred.maxLag=2d", "deferred.maxHold=0ms", "deferred.maxHold=25h"})
   void invalidSettingsAreRefusedWithTheKeyNamed(String setting) {
     String[] kv = setting.split("=", 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> configured(uniqueName("bad"), kv[0], kv[1]));
     assertTrue(e.getMessage().contains(kv[0]), e.getMessage());
+  }
+
+  @Test
+  void aRefusedReconfigurationChangesNoSettingAtAll() {
+    DisruptorChannel ch = start("capacity", "8", "transactionCapacity", "4");
+    assertThrows(IllegalArgumentException.class, () -> Configurables.configure(ch,
+        context("capacity", "8", "transactionCapacity", "64", "deferred.capacity", "1",
+            "deferred.maxLag", "1s")));
+    assertEquals(8, ch.deferredRoom(), "deferred.capacity was not applied from a refused reload");
+    long t0 = now();
+    put(ch, batched("d0", t0), batched("d1", t0)); // the deferred lane still has room for both
+    assertEquals(List.of("d0", "d1"), take(ch, 4));
+  }
+
+  @Test
+  void deferredRoomIsTheDeferredCapacity() {
+    assertEquals(64, start().deferredRoom(), "by default the ring's size");
+    DisruptorChannel ch = start("deferred.capacity", "5");
+    assertEquals(5, ch.deferredRoom());
+    Configurables.configure(ch, context("capacity", "64", "transactionCapacity", "16",
+        "deferred.capacity", "7"));
+    assertEquals(7, ch.deferredRoom(), "a reload applies at once");
+    assertEquals(0, new DisruptorChannel().deferredRoom(), "unconfigured");
+  }
+
+  // ---------------------------------------------------------------------------- immediate commit
+
+  @Test
+  void anImmediateCommitWithoutRoomFailsAtOnceWithoutWaitingKeepAlive() {
+    DisruptorChannel ch = start("capacity", "4", "transactionCapacity", "4", "keep-alive", "20");
+    putBodies(ch, bodies("f", 0, 4));
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    ch.put(event("over"));
+    long t0 = System.nanoTime();
+    ChannelFullException e = assertThrows(ChannelFullException.class,
+        () -> ch.commitImmediately(tx));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    tx.rollback();
+    tx.close();
+    assertTrue(ms < 5_000, "keep-alive is 20 s, the immediate commit took " + ms + " ms");
+    assertTrue(e.getMessage().contains("immediately"), e.getMessage());
+    assertEquals(bodies("f", 0, 4), take(ch, 4), "the failed commit stored nothing");
+  }
+
+  @Test
+  void anImmediateCommitFailsAtOnceWhenOnlyTheDeferredLaneIsFull() {
+    DisruptorChannel ch = start("deferred.capacity", "1", "keep-alive", "20");
+    long later = now() + 60_000;
+    put(ch, batched("d0", later));
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    ch.put(event("e0"));
+    ch.put(batched("d1", later));
+    assertThrows(ChannelFullException.class, () -> ch.commitImmediately(tx));
+    tx.rollback();
+    tx.close();
+    assertEquals(List.of(), take(ch, 4), "all or nothing: the express half was not stored");
+  }
+
+  @Test
+  void anImmediateCommitWithRoomCommitsLikeCommit() {
+    DisruptorChannel ch = start("keep-alive", "20");
+    long t0 = now();
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    ch.put(event("e0"));
+    ch.put(batched("d0", t0 + 10));
+    ch.commitImmediately(tx);
+    tx.close();
+    assertEquals(2, counter(ch.getName()).getChannelSize());
+    assertEquals(2, counter(ch.getName()).getEventPutSuccessCount());
+    assertEquals(List.of("e0"), take(ch, 4));
+    advanceMillis(10);
+    assertEquals(List.of("d0"), take(ch, 4));
+  }
+
+  @Test
+  void aTransactionCommittedNormallyAfterAFailedImmediateCommitWaitsForKeepAliveAgain() {
+    DisruptorChannel ch = start("capacity", "4", "transactionCapacity", "4", "keep-alive", "1");
+    putBodies(ch, bodies("f", 0, 4));
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    ch.put(event("over"));
+    assertThrows(ChannelFullException.class, () -> ch.commitImmediately(tx));
+    // Flume leaves a transaction whose commit failed open: its owner may commit it again.
+    long t0 = System.nanoTime();
+    assertThrows(ChannelFullException.class, tx::commit);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    tx.rollback();
+    tx.close();
+    assertTrue(ms >= 900, "the plain commit waited keep-alive (1 s) again, it took " + ms + " ms");
+  }
+
+  @Test
+  void anImmediateCommitOfAnotherChannelsTransactionIsRefused() {
+    DisruptorChannel ch = start();
+    DisruptorChannel other = start();
+    org.apache.flume.channel.MemoryChannel memory = ChannelTestSupport.configure(
+        new org.apache.flume.channel.MemoryChannel(), uniqueName("memory"), context());
+    for (Transaction foreign : List.of(other.getTransaction(), memory.getTransaction())) {
+      foreign.begin();
+      assertThrows(IllegalArgumentException.class, () -> ch.commitImmediately(foreign));
+      foreign.rollback();
+      foreign.close();
+    }
+    assertThrows(IllegalArgumentException.class, () -> ch.commitImmediately(null));
   }
 
   // ----------------------------------------------------------------------------- deferred lane
@@ -195,9 +292,11 @@ class DisruptorChannelTest {
   void expressEventsAreTakenBeforeDueDeferredOnes() {
     DisruptorChannel ch = start("deferred.maxLag", "100ms");
     long t0 = now();
-    put(ch, batched("due-now", t0), batched("due-50ms-ago", t0 - 50));
+    // Lateness counts from the put (a label already past is due at the put): let time pass.
+    put(ch, batched("due-at-50", t0 + 50), batched("due-at-0", t0));
+    advanceMillis(50);
     putBodies(ch, List.of("e0", "e1", "e2"));
-    assertEquals(List.of("e0", "e1", "e2", "due-50ms-ago", "due-now"), take(ch, 16));
+    assertEquals(List.of("e0", "e1", "e2", "due-at-0", "due-at-50"), take(ch, 16));
   }
 
   @Test
@@ -205,7 +304,8 @@ class DisruptorChannelTest {
     DisruptorChannel ch = start("deferred.maxLag", "100ms");
     putBodies(ch, List.of("e0", "e1", "e2"));
     long t0 = now();
-    put(ch, batched("late-100", t0 - 100), batched("late-101", t0 - 101));
+    put(ch, batched("late-100", t0 + 1), batched("late-101", t0));
+    advanceMillis(101);
     // 101 ms late exceeds maxLag 100 ms: first. 100 ms late does not: after the express lane.
     assertEquals(List.of("late-101", "e0", "e1", "e2", "late-100"), take(ch, 16));
   }
