@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * and a batch refused for lack of deferred room is tried again with only its express events (see
  * {@code ChannelShare}). When the channels may wait for room, batches go to them from delivery
  * threads, one at a time per socket, while the next one fills; when that one is full too, the
- * socket is not read until the first is in, and the kernel's receive buffer holds what comes
- * meanwhile (what overflows it is counted as {@code dropped.kernel}).
+ * socket is not read until the first is in (the datagrams Netty reads in the same loop are kept
+ * for the batch after), and the kernel's receive buffer holds what comes meanwhile (what
+ * overflows it is counted as {@code dropped.kernel}).
  */
 final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -97,7 +98,7 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     boolean incomplete = len > eventSize;
     Event e = events.event(buf, off, incomplete ? eventSize : len, Framing.UDP, incomplete,
         origin(packet.sender()), receivedAt.of(System.currentTimeMillis()), tally);
-    if (batch.size() >= batchSize) { // read after reading was turned off (Netty stops at once)
+    if (batch.size() >= 2 * batchSize) { // never expected: reading stops when a batch waits
       dropped(Refusal.FULL, 1, null);
       return;
     }
@@ -136,8 +137,15 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       return;
     }
     metrics.batchOffered();
-    Shipment s = delivery.shipment(batch);
-    batch = new ArrayList<>(batchSize);
+    List<Event> next;
+    if (batch.size() <= batchSize) {
+      next = batch;
+      batch = new ArrayList<>(batchSize);
+    } else { // a few read in the loop that turned reading off: they go in the batch after
+      next = new ArrayList<>(batch.subList(0, batchSize));
+      batch.subList(0, batchSize).clear();
+    }
+    Shipment s = delivery.shipment(next);
     underWay = s;
     delivery.attempt(s, ctx.executor(), this::delivered);
   }
