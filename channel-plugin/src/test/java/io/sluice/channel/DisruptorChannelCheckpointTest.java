@@ -1,5 +1,7 @@
 package io.sluice.channel;
 
+import io.sluice.core.time.ManualClock;
+
 import static io.sluice.channel.ChannelTestSupport.batched;
 import static io.sluice.channel.ChannelTestSupport.body;
 import static io.sluice.channel.ChannelTestSupport.context;
@@ -44,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DisruptorChannelCheckpointTest {
 
-  private final SteppingClock clock = new SteppingClock();
+  private final ManualClock clock = new ManualClock();
   private final List<DisruptorChannel> created = new ArrayList<>();
 
   @TempDir Path tmp;

@@ -1,5 +1,7 @@
 package io.sluice.channel;
 
+import io.sluice.core.time.ManualClock;
+
 import static io.sluice.channel.ChannelTestSupport.batched;
 import static io.sluice.channel.ChannelTestSupport.context;
 import static io.sluice.channel.ChannelTestSupport.put;
@@ -32,7 +34,7 @@ class DisruptorChannelTimeTest {
 
   private static final long HOUR = Duration.ofHours(1).toMillis();
 
-  private final SteppingClock clock = new SteppingClock();
+  private final ManualClock clock = new ManualClock();
   private final List<DisruptorChannel> started = new ArrayList<>();
 
   @TempDir Path tmp;
@@ -47,7 +49,7 @@ class DisruptorChannelTimeTest {
   }
 
   /** capacity 64, transactionCapacity 16, keep-alive 0, deferred.maxLag 10s, plus overrides. */
-  private DisruptorChannel start(SteppingClock on, String name, String... overrides) {
+  private DisruptorChannel start(ManualClock on, String name, String... overrides) {
     Context ctx = context("capacity", "64", "transactionCapacity", "16", "keep-alive", "0",
         "deferred.maxLag", "10s");
     ctx.putAll(context(overrides).getParameters());
@@ -184,7 +186,7 @@ class DisruptorChannelTimeTest {
     first.stop();
 
     // The next process: another monotonic origin, the same wall clock, started 2 s later.
-    SteppingClock next = new SteppingClock(7_000_000_000_000L, wall() + 2_000);
+    ManualClock next = new ManualClock(7_000_000_000_000L, wall() + 2_000);
     DisruptorChannel second = start(next, name, "checkpointDir", dir);
     next.advanceMillis(1_999);
     assertEquals(List.of(), take(second, 16));
@@ -200,7 +202,7 @@ class DisruptorChannelTimeTest {
     DisruptorChannel first = start(clock, name, "checkpointDir", dir);
     put(first, batched("due-in-1s", wall() + 1_000));
     first.stop();
-    SteppingClock next = new SteppingClock(5_000_000_000L, wall() + HOUR);
+    ManualClock next = new ManualClock(5_000_000_000L, wall() + HOUR);
     DisruptorChannel second = start(next, name, "checkpointDir", dir);
     assertEquals(List.of("due-in-1s"), take(second, 16));
     assertEquals(0, clamped(second));

@@ -1,5 +1,7 @@
 package io.sluice.channel;
 
+import io.sluice.core.time.ManualClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,7 @@ class DueTimesTest {
 
   private static final long MAX_HOLD = 60_000;
 
-  private final SteppingClock clock = new SteppingClock();
+  private final ManualClock clock = new ManualClock();
   private final DueTimes dueTimes = new DueTimes(clock, "c1");
 
   private long wall() {

@@ -162,12 +162,14 @@ class GovernorEndToEndTest {
           "the test did not flood: received " + floodReceived + " of " + flood + " sent");
       assertEquals(keep ? throttledCount : 0, countFrom("127.0.0.1", throttled));
 
-      // Batched events come due within maxDelay, in the order they were reserved.
+      // Batched events come due within maxDelay of their decision, in the order they were
+      // reserved. The last decisions trail the sender by what the source still had to deliver
+      // (up to two batches a reader, on a loaded two-core machine): 250 ms of slack.
       long previous = 0;
       for (Written w : batched) {
         long releaseAt = Long.parseLong(w.header("sluice.releaseAt"));
         assertTrue(releaseAt >= previous, "releaseAt went backwards: " + w);
-        assertTrue(releaseAt >= sendStart && releaseAt <= sendEnd + MAX_DELAY_MS + 50,
+        assertTrue(releaseAt >= sendStart && releaseAt <= sendEnd + MAX_DELAY_MS + 250,
             "releaseAt " + releaseAt + " outside [" + sendStart + ", " + sendEnd + " + maxDelay]");
         previous = releaseAt;
       }

@@ -15,12 +15,12 @@ import javax.management.ObjectName;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.EventDrivenSource;
-import org.apache.flume.Transaction;
 import org.apache.flume.channel.ChannelProcessor;
 import org.apache.flume.channel.MemoryChannel;
 import org.apache.flume.channel.ReplicatingChannelSelector;
 import org.apache.flume.conf.Configurable;
 import org.apache.flume.conf.Configurables;
+import io.sluice.source.delivery.TestChannel;
 
 /**
  * A source wired as an agent wires it, without the agent: a real {@link MemoryChannel} behind a
@@ -67,21 +67,7 @@ final class SourceTestRig implements AutoCloseable {
 
   /** Takes whatever the channel holds now, up to {@code max} events (in transactions of 50). */
   List<Event> take(int max) {
-    List<Event> out = new ArrayList<>();
-    Transaction tx = channel.getTransaction();
-    tx.begin();
-    try {
-      for (Event e; out.size() < Math.min(max, TAKE_BATCH) && (e = channel.take()) != null; ) {
-        out.add(e);
-      }
-      tx.commit();
-    } catch (RuntimeException e) {
-      tx.rollback();
-      throw e;
-    } finally {
-      tx.close();
-    }
-    return out;
+    return TestChannel.take(channel, Math.min(max, TAKE_BATCH));
   }
 
   private static final int TAKE_BATCH = 50;

@@ -31,8 +31,7 @@ class GovernorWallClockTest {
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
-  private final SteppedWallClock clock =
-      new SteppedWallClock(new ManualClock(0, GovernorSim.EPOCH_MS));
+  private final ManualClock clock = new ManualClock(0, GovernorSim.EPOCH_MS);
 
   /** 100/s burst 1: a key's second event in a tick is batched 10 ms later, and so on. */
   private static GovernorConfig.Builder config() {
@@ -141,7 +140,7 @@ class GovernorWallClockTest {
     Map<String, Long> lastLabel = new HashMap<>();
     int batched = 0;
     for (int i = 0; i < 20_000; i++) {
-      clock.setWallOffset(rnd.nextLong(-jitter, jitter + 1));
+      clock.setWallStep(rnd.nextLong(-jitter, jitter + 1));
       clock.advanceNanos(rnd.nextLong(2 * MS));
       String key = "k" + rnd.nextInt(3);
       Decision d = g.decide(key, null, false);

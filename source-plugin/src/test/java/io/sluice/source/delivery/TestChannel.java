@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.apache.flume.Channel;
 import org.apache.flume.ChannelException;
 import org.apache.flume.ChannelFullException;
 import org.apache.flume.Context;
@@ -73,11 +74,16 @@ public class TestChannel extends MemoryChannel implements ImmediateCommit {
 
   /** Takes up to {@code max} events now (at most the capacity), in one transaction. */
   public List<Event> take(int max) {
+    return take(this, Math.min(max, capacity));
+  }
+
+  /** Takes up to {@code max} events from {@code channel} now, in one transaction. */
+  public static List<Event> take(Channel channel, int max) {
     List<Event> out = new ArrayList<>();
-    Transaction tx = getTransaction();
+    Transaction tx = channel.getTransaction();
     tx.begin();
     try {
-      for (Event e; out.size() < Math.min(max, capacity) && (e = take()) != null; ) {
+      for (Event e; out.size() < max && (e = channel.take()) != null; ) {
         out.add(e);
       }
       tx.commit();
