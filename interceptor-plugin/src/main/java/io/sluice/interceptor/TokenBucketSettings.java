@@ -94,7 +94,7 @@ final class TokenBucketSettings {
     }
     g.maxDelay(duration("defer.maxDelay", ctx.getString("defer.maxDelay", "2s")));
     long maxDeferred =
-        between(ctx, "defer.maxEvents", 100_000, 0, GovernorConfig.MAX_DEFERRED);
+        between(ctx, "defer.maxEvents", GovernorConfig.DEFAULT_MAX_DEFERRED, 0, GovernorConfig.MAX_DEFERRED);
     g.maxDeferred(maxDeferred);
     // Left unset, the per-key room is the smaller of its default and the whole room; set above the
     // whole room, it could never be reached: a misunderstanding worth stopping for.

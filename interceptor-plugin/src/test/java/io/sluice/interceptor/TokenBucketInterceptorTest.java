@@ -228,7 +228,7 @@ class TokenBucketInterceptorTest {
     b.configure(new Context(Map.of("limit", "10/s")));
     Interceptor built = b.build();
     assertTrue(built instanceof DeferredRoom, "a source finds the capability on the interceptor");
-    assertEquals(100_000, ((DeferredRoom) built).deferredRoom(), "defer.maxEvents by default");
+    assertEquals(65_536, ((DeferredRoom) built).deferredRoom(), "defer.maxEvents by default");
     assertEquals(5_000, interceptor("limit", "10/s", "defer.maxEvents", "5000").deferredRoom());
     assertEquals(0, interceptor("limit", "10/s", "defer.maxEvents", "0").deferredRoom());
   }

@@ -21,6 +21,12 @@ public final class GovernorConfig {
    */
   public static final long MAX_DEFERRED = 10_000_000;
 
+  /**
+   * Default {@code defer.maxEvents}: what DisruptorChannel's deferred lane holds by default (its
+   * default {@code capacity}), so that default settings never grant deferrals the channel refuses.
+   */
+  public static final long DEFAULT_MAX_DEFERRED = 65_536;
+
   final Map<String, Tier> tiers;
   final Tier defaultTier;
   final List<Rate> global;
@@ -139,7 +145,7 @@ public final class GovernorConfig {
     private String defaultTier = "default";
     private List<Rate> global = List.of();
     private Duration maxDelay = Duration.ofSeconds(2);
-    private long maxDeferred = 100_000;
+    private long maxDeferred = DEFAULT_MAX_DEFERRED;
     private long maxDeferredPerKey = 10_000;
     private double shedThreshold = 0.75;
     private long maxKeys = 100_000;

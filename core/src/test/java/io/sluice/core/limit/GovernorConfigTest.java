@@ -31,7 +31,7 @@ class GovernorConfigTest {
     assertEquals(LIMIT, cfg.defaultTier().limits());
     assertEquals(1, cfg.tiers().size());
     assertEquals(Duration.ofSeconds(2).toNanos(), cfg.maxDelayNanos);
-    assertEquals(100_000, cfg.maxDeferred);
+    assertEquals(65_536, cfg.maxDeferred);
     assertEquals(10_000, cfg.maxDeferredPerKey);
     assertEquals(0.75, cfg.shedThreshold);
     assertEquals(100_000, cfg.maxKeys);
@@ -99,7 +99,7 @@ class GovernorConfigTest {
 
   @Test
   void aPerKeyRoomAboveTheWholeRoomIsTheWholeRoom() {
-    assertEquals(100_000, valid().maxDeferredPerKey(Long.MAX_VALUE).build().maxDeferredPerKey);
+    assertEquals(65_536, valid().maxDeferredPerKey(Long.MAX_VALUE).build().maxDeferredPerKey);
     GovernorConfig small = valid().maxDeferred(50).build(); // per key: the default 10000
     assertEquals(50, small.maxDeferredPerKey);
     assertTrue(small.toString().contains("defer.maxEvents 50 (50 per key)"), small.toString());
