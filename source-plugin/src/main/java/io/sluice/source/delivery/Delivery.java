@@ -1,9 +1,12 @@
 package io.sluice.source.delivery;
 
+import io.sluice.core.Disposition;
+import io.sluice.core.Headers;
 import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.DropReason;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -15,6 +18,7 @@ import org.apache.flume.ChannelFullException;
 import org.apache.flume.ChannelSelector;
 import org.apache.flume.Event;
 import org.apache.flume.channel.ChannelProcessor;
+import org.apache.flume.event.EventBuilder;
 import org.apache.flume.interceptor.Interceptor;
 import org.apache.flume.interceptor.InterceptorChain;
 import org.slf4j.Logger;
@@ -147,9 +151,25 @@ public final class Delivery implements AutoCloseable {
 
   private void warnIfDeferredRoomShort() {
     for (String warning : deferredRoomShortfalls(InterceptorChains.interceptorsOf(chain),
-        selector.getAllChannels())) {
+        channelsOfBatchedEvents(selector))) {
       LOG.warn("Source {}: {}", sourceName, warning);
     }
+  }
+
+  /**
+   * The channels the selector sends a {@code batched} event to: all of them, unless it routes on
+   * {@code sluice.disposition} (as the README's quarantine does), when only those mapped to it.
+   */
+  static List<Channel> channelsOfBatchedEvents(ChannelSelector selector) {
+    Event probe = EventBuilder.withBody(new byte[0],
+        Map.of(Headers.DISPOSITION, Disposition.BATCHED.value()));
+    List<Channel> out = new java.util.ArrayList<>(selector.getRequiredChannels(probe));
+    for (Channel c : selector.getOptionalChannels(probe)) {
+      if (!out.contains(c)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /**

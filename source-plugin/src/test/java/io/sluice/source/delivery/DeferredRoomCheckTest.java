@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.pipeline.DeferredRoom;
 import java.util.List;
+import java.util.Map;
 import org.apache.flume.Channel;
 import org.apache.flume.Event;
 import org.apache.flume.interceptor.Interceptor;
@@ -67,5 +68,16 @@ class DeferredRoomCheckTest {
   void nothingIsSaidWithoutADeferringInterceptor() {
     assertEquals(List.of(), Delivery.deferredRoomShortfalls(List.of(), List.of(new Holding(0))));
     assertEquals(List.of(), Delivery.deferredRoomShortfalls(List.of(new Deferring(0)), List.of(new Holding(0))));
+  }
+
+  @Test
+  void onlyTheChannelsThatBatchedEventsAreRoutedToAreChecked() {
+    TestChannel main = new TestChannel(10);
+    TestChannel quarantine = new TestChannel(10);
+    var routed = Pipelines.multiplexing("sluice.disposition", Map.of("batched", main.getName(),
+        "throttled", quarantine.getName()), main, Map.of(), main, quarantine).getSelector();
+    assertEquals(List.of(main), Delivery.channelsOfBatchedEvents(routed));
+    var all = Pipelines.replicating(Map.of(), main, quarantine).getSelector();
+    assertEquals(List.of(main, quarantine), Delivery.channelsOfBatchedEvents(all));
   }
 }
