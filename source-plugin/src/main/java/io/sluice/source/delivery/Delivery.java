@@ -1,12 +1,8 @@
 package io.sluice.source.delivery;
 
-import io.sluice.core.Disposition;
-import io.sluice.core.Headers;
-import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.DropReason;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -18,8 +14,6 @@ import org.apache.flume.ChannelFullException;
 import org.apache.flume.ChannelSelector;
 import org.apache.flume.Event;
 import org.apache.flume.channel.ChannelProcessor;
-import org.apache.flume.event.EventBuilder;
-import org.apache.flume.interceptor.Interceptor;
 import org.apache.flume.interceptor.InterceptorChain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,49 +144,10 @@ public final class Delivery implements AutoCloseable {
   }
 
   private void warnIfDeferredRoomShort() {
-    for (String warning : deferredRoomShortfalls(InterceptorChains.interceptorsOf(chain),
-        channelsOfBatchedEvents(selector))) {
+    for (String warning : DeferredRoomCheck.shortfalls(InterceptorChains.interceptorsOf(chain),
+        DeferredRoomCheck.channelsOfBatchedEvents(selector))) {
       LOG.warn("Source {}: {}", sourceName, warning);
     }
-  }
-
-  /**
-   * The channels the selector sends a {@code batched} event to: all of them, unless it routes on
-   * {@code sluice.disposition} (as the README's quarantine does), when only those mapped to it.
-   */
-  static List<Channel> channelsOfBatchedEvents(ChannelSelector selector) {
-    Event probe = EventBuilder.withBody(new byte[0],
-        Map.of(Headers.DISPOSITION, Disposition.BATCHED.value()));
-    List<Channel> out = new java.util.ArrayList<>(selector.getRequiredChannels(probe));
-    for (Channel c : selector.getOptionalChannels(probe)) {
-      if (!out.contains(c)) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Where an interceptor may grant more deferred room than a channel has: those events would be
-   * refused by the channel although they were within their limits.
-   */
-  static List<String> deferredRoomShortfalls(List<Interceptor> interceptors, List<Channel> channels) {
-    long granted = 0;
-    for (Interceptor i : interceptors) {
-      if (i instanceof DeferredRoom d) {
-        granted = Math.max(granted, d.deferredRoom());
-      }
-    }
-    List<String> out = new java.util.ArrayList<>();
-    for (Channel c : channels) {
-      if (granted > 0 && c instanceof DeferredRoom d && d.deferredRoom() < granted) {
-        out.add("its interceptor may defer up to " + granted + " events (defer.maxEvents) but channel "
-            + c.getName() + " holds at most " + d.deferredRoom() + " (deferred.capacity): when it"
-            + " fills, batches are refused although their events are within their limits; raise"
-            + " deferred.capacity or lower defer.maxEvents");
-      }
-    }
-    return out;
   }
 
   /** Lets attempts under way on delivery threads end; starts no more. */

@@ -57,7 +57,7 @@ class DeferredRoomCheckTest {
   void aChannelWithLessDeferredRoomThanTheInterceptorGrantsIsNamed() {
     Channel small = new Holding(1000);
     Channel big = new Holding(200_000);
-    List<String> warnings = Delivery.deferredRoomShortfalls(List.of(new Deferring(100_000)),
+    List<String> warnings = DeferredRoomCheck.shortfalls(List.of(new Deferring(100_000)),
         List.of(small, big, new TestChannel(10)));
     assertEquals(1, warnings.size());
     assertTrue(warnings.get(0).contains(small.getName()) && warnings.get(0).contains("100000")
@@ -66,8 +66,8 @@ class DeferredRoomCheckTest {
 
   @Test
   void nothingIsSaidWithoutADeferringInterceptor() {
-    assertEquals(List.of(), Delivery.deferredRoomShortfalls(List.of(), List.of(new Holding(0))));
-    assertEquals(List.of(), Delivery.deferredRoomShortfalls(List.of(new Deferring(0)), List.of(new Holding(0))));
+    assertEquals(List.of(), DeferredRoomCheck.shortfalls(List.of(), List.of(new Holding(0))));
+    assertEquals(List.of(), DeferredRoomCheck.shortfalls(List.of(new Deferring(0)), List.of(new Holding(0))));
   }
 
   @Test
@@ -76,8 +76,8 @@ class DeferredRoomCheckTest {
     TestChannel quarantine = new TestChannel(10);
     var routed = Pipelines.multiplexing("sluice.disposition", Map.of("batched", main.getName(),
         "throttled", quarantine.getName()), main, Map.of(), main, quarantine).getSelector();
-    assertEquals(List.of(main), Delivery.channelsOfBatchedEvents(routed));
+    assertEquals(List.of(main), DeferredRoomCheck.channelsOfBatchedEvents(routed));
     var all = Pipelines.replicating(Map.of(), main, quarantine).getSelector();
-    assertEquals(List.of(main, quarantine), Delivery.channelsOfBatchedEvents(all));
+    assertEquals(List.of(main, quarantine), DeferredRoomCheck.channelsOfBatchedEvents(all));
   }
 }
