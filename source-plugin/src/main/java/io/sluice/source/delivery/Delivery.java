@@ -5,9 +5,6 @@ import io.sluice.source.SourceMetrics.DropReason;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flume.Channel;
 import org.apache.flume.ChannelFullException;
@@ -26,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * io.sluice.core.pipeline.ImmediateCommit}, as DisruptorChannel does), on the caller's I/O thread
  * — nothing in an attempt then waits, and a full channel is a refusal the caller turns into
  * backpressure at once. Otherwise a commit may wait its channel's {@code keep-alive} for room, so
- * attempts run on this source's delivery threads, which are made as commits block (up to {@value
- * #MAX_THREADS}) and end when idle; the outcome is handed back to the caller's I/O thread. With
- * all of them busy, an attempt is refused at once as if the channel were full.
+ * attempts run on this source's {@link DeliveryThreads}, and the outcome is handed back to the
+ * caller's I/O thread. With all of them busy, an attempt is refused at once as if the channel were
+ * full.
  *
  * <p>{@code retries} says whether the caller will try a refused shipment again (TCP, HEC) or not
  * (UDP, which cannot push back): see {@link ChannelShare}.
@@ -36,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class Delivery implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
-  static final int MAX_THREADS = 64;
   private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
   private final String sourceName;
@@ -45,7 +41,7 @@ public final class Delivery implements AutoCloseable {
   private final Committer committer;
   private final SourceMetrics metrics;
   private final boolean retries;
-  private final ThreadPoolExecutor threads; // null when attempts run on the caller's thread
+  private final DeliveryThreads threads; // null when attempts run on the caller's thread
   private final ChannelShare.Losses losses = new CountedLosses();
   private final ChannelShare.Losses optionalLosses = new LoggedLosses();
   private volatile long lastLossLog = System.nanoTime() - LOG_EVERY_NANOS;
@@ -57,12 +53,7 @@ public final class Delivery implements AutoCloseable {
     this.committer = new Committer(selector.getAllChannels());
     this.metrics = metrics;
     this.retries = retries;
-    this.threads = committer.neverWaits() ? null : new ThreadPoolExecutor(0, MAX_THREADS, 60,
-        TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "sluice-delivery-" + sourceName);
-          t.setDaemon(true);
-          return t;
-        });
+    this.threads = committer.neverWaits() ? null : new DeliveryThreads(sourceName);
     warnIfDeferredRoomShort();
   }
 
@@ -86,7 +77,7 @@ public final class Delivery implements AutoCloseable {
       return;
     }
     try {
-      threads.execute(() -> {
+      threads.execute(callerLoop, () -> {
         Outcome o = counted(s, s.attempt());
         try {
           callerLoop.execute(() -> done.accept(o));
@@ -97,7 +88,7 @@ public final class Delivery implements AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       done.accept(counted(s, Outcome.refused(Refusal.FULL, new ChannelFullException(
-          "all " + MAX_THREADS + " delivery threads of source " + sourceName + " are waiting on full channels"))));
+          "all " + DeliveryThreads.MAX_SHARED + " delivery threads of source " + sourceName + " are waiting on full channels"))));
     }
   }
 
