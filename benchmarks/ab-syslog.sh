@@ -6,12 +6,13 @@
 #   benchmarks/ab-syslog.sh REV                  # this tree vs REV, 3 rounds (about 8 minutes)
 #   ROUNDS=5 benchmarks/ab-syslog.sh 5705a11     # more rounds
 #   CASES="tcp:1 udp:50000" benchmarks/ab-syslog.sh HEAD~3
+#   CHANNEL=disruptor benchmarks/ab-syslog.sh 5705a11   # into DisruptorChannel instead
 #
 # REV is checked out into benchmarks/target/ab-<rev> (a git worktree of this repository) and its
 # plugins.d built there; this tree's plugins.d and the load generator are built as run-syslog.sh
 # builds them (SKIP_BUILD=1 uses them as they are). Each case starts a real agent of each build
 # (conf-examples/bin/flume-agent, the same configuration as run-syslog.sh: the source, MemoryChannel,
-# the null sink), warms it up, then measures the agent JVM's CPU time (utime + stime from /proc)
+# the null sink; CHANNEL=disruptor puts a DisruptorChannel of the same capacity in its place), warms it up, then measures the agent JVM's CPU time (utime + stime from /proc)
 # over the traffic and 3 s of settling, per event sent. Cases: tcp:N (N connections writing as fast
 # as the source reads, 10 s, LF framing), udp:R (R datagrams/s for 8 s, 4 sender sockets).
 # Results: benchmarks/results/<time>-ab-syslog.txt, one line per run, and the median per case.
@@ -39,6 +40,7 @@ out="$results/$(date +%Y%m%d-%H%M%S)-ab-syslog.txt"
 {
   machine_record
   echo "base:        $rev ($(git -C "$root" rev-parse --short "$rev")) in $base_dir"
+  echo "channel:     ${CHANNEL:-memory}"
 } | tee "$out" >&2
 
 work="$here/target/ab-agents"
@@ -64,7 +66,9 @@ run() {
     echo "a1.sources.r1.batchSize = 1000"
     echo "a1.sources.r1.channels = c1"
     # The channel and sink of run-syslog.sh (SourceBenchmark.CHANNEL_AND_SINK).
-    printf '%s\n' "a1.channels = c1" "a1.sinks = k1" "a1.channels.c1.type = memory" \
+    local type=memory
+    [[ ${CHANNEL:-memory} == disruptor ]] && type=io.sluice.channel.DisruptorChannel
+    printf '%s\n' "a1.channels = c1" "a1.sinks = k1" "a1.channels.c1.type = $type" \
       "a1.channels.c1.capacity = 1000000" "a1.channels.c1.transactionCapacity = 10000" \
       "a1.channels.c1.keep-alive = 30" "a1.sinks.k1.type = null" "a1.sinks.k1.batchSize = 1000" \
       "a1.sinks.k1.channel = c1"
