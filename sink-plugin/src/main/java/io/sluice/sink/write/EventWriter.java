@@ -1,0 +1,32 @@
+package io.sluice.sink.write;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * Where ValidatingSink puts documents, one batch (one Flume take transaction) at a time: a file of
+ * NDJSON, a dead-letter file, Splunk's HEC, or nowhere. A batch is {@link #append}ed, then made
+ * durable by {@link #commit} before the sink commits its take; if anything fails, {@link #abort}
+ * forgets what the batch appended, so that its retry does not write it twice.
+ *
+ * <p>One thread uses a writer (the sink's runner); an implementation needs no locks.
+ */
+public interface EventWriter extends Closeable {
+
+  /** Appends one document: UTF-8 JSON text without its line end. Not durable before commit. */
+  void append(byte[] document) throws IOException;
+
+  /**
+   * Makes everything appended since the last commit durable, as far as this writer promises it
+   * (written and flushed; forced to disk when configured; acknowledged by the receiver). When it
+   * throws, the batch is neither committed nor forgotten: the caller aborts it.
+   */
+  void commit() throws IOException;
+
+  /** Forgets everything appended since the last commit. */
+  void abort() throws IOException;
+
+  /** Commits nothing more: what was appended but not committed is forgotten. */
+  @Override
+  void close() throws IOException;
+}
