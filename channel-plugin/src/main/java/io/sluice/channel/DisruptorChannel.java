@@ -100,7 +100,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     }
     checkpointDir = dir;
     if (counter == null) {
-      counter = new StripedChannelCounter(getName(), () -> store.used());
+      counter = new StripedChannelCounter(getName(), () -> store.held());
     }
   }
 

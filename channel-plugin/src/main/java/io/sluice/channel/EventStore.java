@@ -50,6 +50,7 @@ final class EventStore<E> {
   // written under takeLock whenever the redelivery queue or the deferred lane's head changes.
   private volatile int redeliveries;
   private volatile long nextDeferredDue = Long.MAX_VALUE;
+  private volatile int deferredHeld; // deferred.size(), for readers without the lock
 
   // When takers nap rather than announce their wait (see streaming()): under takeLock.
   private static final long NAP_NANOS = 50_000;
@@ -97,7 +98,7 @@ final class EventStore<E> {
         for (Taken<E> t : later) {
           deferred.add(t);
         }
-        nextDeferredDue = deferred.nextDue();
+        deferredChanged();
         available.signalAll();
       } finally {
         takeLock.unlock();
@@ -215,8 +216,14 @@ final class EventStore<E> {
 
   private Taken<E> pollDeferred() {
     Taken<E> t = deferred.poll();
-    nextDeferredDue = deferred.nextDue();
+    deferredChanged();
     return t;
+  }
+
+  /** Publishes the deferred lane's head and size to readers without the lock. Under takeLock. */
+  private void deferredChanged() {
+    nextDeferredDue = deferred.nextDue();
+    deferredHeld = deferred.size();
   }
 
   /** The takes committed: their room is free again. */
@@ -294,7 +301,7 @@ final class EventStore<E> {
         }
       }
       redeliveries = redelivery.size();
-      nextDeferredDue = deferred.nextDue();
+      deferredChanged();
       expressSpace.force(events.size() - nDeferred);
       deferredSpace.force(nDeferred);
       available.signalAll();
@@ -314,12 +321,16 @@ final class EventStore<E> {
 
   /** Events held in the deferred lane, due or not. */
   long deferredDepth() {
-    takeLock.lock();
-    try {
-      return deferred.size();
-    } finally {
-      takeLock.unlock();
-    }
+    return deferredHeld;
+  }
+
+  /**
+   * Events in the channel, as MemoryChannel's {@code ChannelSize} counts them: both lanes and the
+   * rolled-back events, but not events taken by transactions that have not committed (they still
+   * hold their room: see {@link #used}). Approximate while puts and takes run.
+   */
+  long held() {
+    return express.size() + redeliveries + deferredHeld;
   }
 
   /** How late the most overdue deferred event is, in ms; 0 when none is due. */

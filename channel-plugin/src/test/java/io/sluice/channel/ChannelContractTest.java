@@ -444,6 +444,35 @@ abstract class ChannelContractTest {
     assertEquals(0, c.getChannelSize());
   }
 
+  @Test
+  void channelSizeLeavesOutEventsTakenByTransactionsNotYetCommitted() throws Exception {
+    Channel ch = start();
+    ChannelCounterMBean c = counter(ch.getName());
+    putBodies(ch, bodies("z", 0, 10));
+    assertEquals(bodies("z", 0, 4), onOther(() -> {
+      Transaction tx = ch.getTransaction();
+      tx.begin();
+      List<String> got = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        got.add(body(ch.take()));
+      }
+      return got; // taken, not committed
+    }));
+    // MemoryChannel sets ChannelSize at each commit and rollback: this commit brings it up to date.
+    putBodies(ch, List.of("z10"));
+    assertEquals(10 - 4 + 1, c.getChannelSize(), "the four taken events are not in the channel");
+    assertEquals(100.0 * 7 / c.getChannelCapacity(), c.getChannelFillPercentage(), 1e-9);
+    onOther(() -> {
+      Transaction tx = ch.getTransaction();
+      tx.rollback();
+      tx.close();
+      return null;
+    });
+    assertEquals(11, c.getChannelSize(), "rolled back: in the channel again");
+    assertEquals(bodies("z", 0, 3), take(ch, 3));
+    assertEquals(8, c.getChannelSize(), "committed takes have left");
+  }
+
   // -------------------------------------------------------------------------- lifecycle, reload
 
   @Test
