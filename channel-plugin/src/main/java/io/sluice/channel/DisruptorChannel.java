@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Flume's transaction semantics: puts are staged per transaction and published at commit,
  * taken events go back to the head in their order on rollback, a commit that finds no room within
- * {@code keep-alive} seconds fails with {@link ChannelFullException}.
+ * {@code keep-alive} seconds fails with {@link ChannelFullException}. As in MemoryChannel, a
+ * transaction's takes make room for its puts (per lane: {@link EventStore#commit}).
  *
  * <p>Like MemoryChannel, nothing in it survives a crash. With {@code checkpointDir} set, the events
  * held when the channel stops are written to disk and delivered after the next start, once.
@@ -279,6 +280,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     private int clamped; // deferred puts held maxHold rather than their label
     private long clampedAheadMillis; // how far ahead one of them was labelled (for the log)
     private final List<Taken<Event>> taken = new ArrayList<>();
+    private int takenDeferred; // how many of taken are from the deferred lane
     private final int capacity = transactionCapacity;
     private int putAttempts; // counted here, added to the shared counter once per transaction
     private int takeAttempts;
@@ -320,32 +322,38 @@ public class DisruptorChannel extends BasicChannelSemantics
         return null;
       }
       taken.add(t);
+      if (t.deferred()) {
+        takenDeferred++;
+      }
       return t.event();
     }
 
     @Override
     protected void doCommit() throws InterruptedException {
       int puts = putNow.size() + putLater.size();
-      if (puts > 0) {
+      if (puts > 0 || !taken.isEmpty()) {
         boolean immediate = immediateFor == Thread.currentThread();
         long wait = immediate ? 0 : keepAliveNanos;
         try {
-          store.put(putNow, putLater, wait);
+          store.commit(putNow, putLater, taken, takenDeferred, wait);
         } catch (EventStore.FullException e) {
           throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
               + (immediate ? " (committed immediately, without waiting)" : " after waiting "
               + TimeUnit.NANOSECONDS.toSeconds(wait) + " s (keep-alive)")
               + "; the sink is not keeping up");
         }
+      }
+      if (puts > 0) {
         counter.countPuts(puts);
         if (clamped > 0) {
           clamps.count(clamped, clampedAheadMillis, maxHoldMillis);
         }
       }
       if (!taken.isEmpty()) {
-        store.commit(taken);
         counter.countTakes(taken.size());
-        recordLag();
+        if (takenDeferred > 0) {
+          recordLag();
+        }
       }
       clear();
     }
@@ -399,6 +407,7 @@ public class DisruptorChannel extends BasicChannelSemantics
       clocks = null;
       clamped = 0;
       taken.clear();
+      takenDeferred = 0;
     }
   }
 

@@ -295,6 +295,64 @@ abstract class ChannelContractTest {
     assertEquals(expected, drain(ch, TX_CAPACITY));
   }
 
+  /** In one transaction on the calling thread: takes {@code takes} events, puts these, commits. */
+  private static List<String> takeAndPut(Channel ch, int takes, List<String> puts) {
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    try {
+      List<String> taken = new ArrayList<>();
+      for (int i = 0; i < takes; i++) {
+        taken.add(body(ch.take()));
+      }
+      for (String b : puts) {
+        ch.put(event(b));
+      }
+      tx.commit();
+      return taken;
+    } catch (RuntimeException | Error e) {
+      tx.rollback();
+      throw e;
+    } finally {
+      tx.close();
+    }
+  }
+
+  @Test
+  void aTransactionOnAFullChannelNeedsRoomOnlyForThePutsBeyondItsTakes() {
+    Channel ch = start();
+    fill(ch, "f", CAPACITY);
+    assertEquals(bodies("f", 0, 5), takeAndPut(ch, 5, bodies("a", 0, 5)), "as many in as out");
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")), "still full");
+    assertEquals(bodies("f", 5, 10), takeAndPut(ch, 5, bodies("b", 0, 3)), "fewer in than out");
+    putBodies(ch, bodies("c", 0, 2)); // the two places that transaction freed
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")));
+    List<String> expected = new ArrayList<>(bodies("f", 10, CAPACITY));
+    expected.addAll(bodies("a", 0, 5));
+    expected.addAll(bodies("b", 0, 3));
+    expected.addAll(bodies("c", 0, 2));
+    assertEquals(expected, takeExactly(ch, CAPACITY));
+  }
+
+  @Test
+  void aTransactionOnAFullChannelPuttingMoreThanItTakesFailsWholeAndRollsBackWhole() {
+    Channel ch = start();
+    fill(ch, "f", CAPACITY);
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    assertEquals(bodies("f", 0, 3), List.of(body(ch.take()), body(ch.take()), body(ch.take())));
+    for (String b : bodies("x", 0, 4)) {
+      ch.put(event(b));
+    }
+    assertThrows(ChannelFullException.class, tx::commit, "one place short");
+    tx.rollback();
+    tx.close();
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")),
+        "the rolled-back takes kept their room");
+    assertEquals(bodies("f", 0, CAPACITY), takeExactly(ch, CAPACITY),
+        "the takes are back at the head, in order, and none of the puts is stored");
+    assertEquals(List.of(), take(ch, 1));
+  }
+
   // ---------------------------------------------------------------------- transaction capacity
 
   @Test
