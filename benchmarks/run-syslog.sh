@@ -14,7 +14,8 @@
 # was delivered into the channel. TCP (Flume's multiport_syslogtcp and syslogtcp vs
 # io.sluice.source.SyslogTcpSource, LF framing; Sluice also with octet counting, which Flume cannot
 # read): 1 and 2 connections writing as fast as the source reads for 10 s; events/s is the events
-# sent over the time until all were delivered. Arguments go to the driver
+# sent over the time until all were delivered. Then the multiport source and Sluice's TCP source
+# again, at their default settings (only where to listen set), as users run them. Arguments go to the driver
 # (io.sluice.benchmarks.syslog.SourceBenchmark; --help lists them).
 #
 # Results: benchmarks/results/<time>-syslog.json (everything measured), <time>-syslog.txt (the

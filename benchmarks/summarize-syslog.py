@@ -19,6 +19,8 @@ TCP = [("flume-multiport", "Flume `multiport_syslogtcp` (LF)"),
        ("flume-syslogtcp", "Flume `syslogtcp` (LF)"),
        ("sluice-tcp-lf", "Sluice `SyslogTcpSource` (LF)"),
        ("sluice-tcp-octet", "Sluice `SyslogTcpSource` (octet counting)")]
+DEFAULTS = [("flume-multiport-defaults", "Flume `multiport_syslogtcp` (LF)"),
+            ("sluice-tcp-defaults", "Sluice `SyslogTcpSource` (LF)")]
 UDP_TARGET = 3.0
 TCP_TARGET = 1.5
 
@@ -182,6 +184,47 @@ def tcp_section(rounds, out):
     return ratios
 
 
+def defaults_section(rounds, out):
+    """Both TCP sources with nothing set but where to listen, as users have them."""
+    have = {sid: subjects(rounds, sid) for sid, _ in DEFAULTS}
+    if not all(any(have[sid]) for sid, _ in DEFAULTS):
+        return {}
+    out.append("### TCP at default settings")
+    out.append("")
+    out.append("Both sources with only `host` and `port(s)` set (`batchSize` 100 for both; multiport's "
+               "`readBufferBytes` 1024; Sluice's connection limits on). Events/s, then agent CPU per "
+               "event.")
+    out.append("")
+    out.append("| connections |" + "".join(f" {label} |" for _, label in DEFAULTS)
+               + " **Sluice / multiport** |" + "".join(f" CPU/event, {label} |" for _, label in DEFAULTS))
+    out.append("|---:|" + "---:|" * (2 * len(DEFAULTS) + 1))
+
+    def case(s, n):
+        return next((c for c in s.get("cases", []) if c["connections"] == n), None) if s else None
+
+    conns = sorted({c["connections"] for sid, _ in DEFAULTS for s in have[sid] if s for c in s.get("cases", [])})
+    ratios = {}
+    for n in conns:
+        row = f"| {n} |"
+        for sid, _ in DEFAULTS:
+            cs = [c for c in (case(s, n) for s in have[sid]) if c]
+            lost = sum(c["lost"] for c in cs)
+            row += f" {spread([c['rate'] for c in cs])}" + (f" (**{lost:,} lost**)" if lost else "") + " |"
+        rs = []
+        for a, b in zip(have["sluice-tcp-defaults"], have["flume-multiport-defaults"]):
+            ca, cb = case(a, n), case(b, n)
+            if ca and cb and cb["rate"]:
+                rs.append(ca["rate"] / cb["rate"])
+        ratios[n] = rs
+        row += f" **{spread(rs, fmt=ratio)}** |" if rs else " n/a |"
+        for sid, _ in DEFAULTS:
+            cs = [c for c in (case(s, n) for s in have[sid]) if c]
+            row += f" {spread([c['agentCpuMicrosPerEvent'] for c in cs], fmt=lambda v: f'{v:.2f}')} µs |"
+        out.append(row)
+    out.append("")
+    return ratios
+
+
 def notes(rounds, out):
     lines = []
     for r_no, r in enumerate(rounds, 1):
@@ -223,6 +266,7 @@ def main(paths):
     out.append("")
     udp = udp_section(rounds, out)
     tcp = tcp_section(rounds, out)
+    defaults = defaults_section(rounds, out)
     notes(rounds, out)
     out.append("Targets:")
     out.append("")
@@ -257,6 +301,11 @@ def main(paths):
             r = med(rs)
             out.append(f"- TCP {what}, {n_} connection(s), at least {TCP_TARGET:g}× the multiport source: "
                        f"{spread(rs, fmt=ratio)}: {'met' if r >= TCP_TARGET else '**missed**'}")
+    for n_, rs in sorted(defaults.items()):
+        if rs:
+            r = med(rs)
+            out.append(f"- TCP at default settings, {n_} connection(s), at least {TCP_TARGET:g}× the "
+                       f"multiport source: {spread(rs, fmt=ratio)}: {'met' if r >= TCP_TARGET else '**missed**'}")
     print("\n".join(out))
 
 

@@ -61,7 +61,7 @@ class SyslogTcpEndToEndTest {
     Command.Result r = LoggerCommand.send(port, n + " one\n" + n + " two\n" + n + " three\n",
         "-T", "-i", "-t", "tcp-app", "-p", "daemon.info");
     long to = System.currentTimeMillis();
-    List<Written> got = agent.await(3, "events " + n, w -> w.body().startsWith(n));
+    List<Written> got = agent.await(3, "events " + n, w -> w.body().contains(n));
     assertEquals(List.of(n + " one", n + " two", n + " three"), got.stream().map(Written::body).toList());
     for (Written w : got) {
       assertPriority(w, 3, 6);
@@ -86,7 +86,7 @@ class SyslogTcpEndToEndTest {
     // Two more over one connection, from stdin.
     LoggerCommand.send(port, n + " second\n" + n + " third\n", "-T", "--octet-count", "-t", "octet-app");
     long to = System.currentTimeMillis();
-    List<Written> got = agent.await(3, "events " + n, w -> w.body().startsWith(n));
+    List<Written> got = agent.await(3, "events " + n, w -> w.body().contains(n));
     // Two connections: order holds within each, not across them.
     List<String> bodies = got.stream().map(Written::body).toList();
     assertEquals(java.util.Set.of(n + " octet-counted over TCP", n + " second", n + " third"),
@@ -116,8 +116,9 @@ class SyslogTcpEndToEndTest {
           + "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - " + n + " two\r\n"
           + "<34>Oct 11 22:14:15 mymachine su: " + n + " three\r\n");
     }
-    List<Written> got = agent.await(3, "events " + n, w -> w.body().startsWith(n));
-    assertEquals(List.of(n + " one", n + " two", n + " three"), got.stream().map(Written::body).toList());
+    List<Written> got = agent.await(3, "events " + n, w -> w.body().contains(n));
+    assertEquals(List.of(n + " one", n + " two", "su: " + n + " three"),
+        got.stream().map(Written::body).toList());
 
     Written one = got.get(0);
     assertPriority(one, 4, 2);
@@ -161,7 +162,7 @@ class SyslogTcpEndToEndTest {
       sleep(300);
       s.send(f.substring(20));
     }
-    List<Written> got = agent.await(3, "events " + n, w -> w.body().startsWith(n));
+    List<Written> got = agent.await(3, "events " + n, w -> w.body().contains(n));
     assertEquals(List.of(n + " one\nsecond line of one\n\tthird line of one", n + " two",
         n + " three, sent in two writes"), got.stream().map(Written::body).toList());
     Written one = got.get(0);
@@ -248,7 +249,7 @@ class SyslogTcpEndToEndTest {
     List<Command.Result> loggers = relayed.loggers();
     long from = relayed.fromMillis();
     long to = relayed.toMillis();
-    List<Written> got = agent.events(w -> w.body().startsWith(n));
+    List<Written> got = agent.events(w -> w.body().contains(n));
     List<Written> octet = got.stream().filter(w -> "octet".equals(w.header("syslog.framing"))).toList();
     List<Written> lf = got.stream().filter(w -> "lf".equals(w.header("syslog.framing"))).toList();
     assertEquals(3, octet.size(), got::toString);
@@ -268,9 +269,12 @@ class SyslogTcpEndToEndTest {
       long ts = assertTimestampNear(o, from, to, 2000);
       assertEnvelope(o, "rfc5424", "octet", "127.0.0.1", port, from);
 
-      // RSYSLOG_TraditionalForwardFormat: <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG.
-      Written l = lf.stream().filter(w -> w.body().equals(body)).findFirst().orElseThrow(
-          () -> new AssertionError("LF: no " + body + " in " + lf));
+      // RSYSLOG_TraditionalForwardFormat: <PRI>Mmm dd hh:mm:ss HOST %syslogtag%%msg%. The
+      // message came to rsyslog as RFC 5424, whose tag rsyslog writes as APP-NAME[PROCID] with
+      // no colon. The body is everything after the hostname, tag included, as Flume gives it.
+      String msg = "rsapp[" + loggers.get(i - 1).pid() + "] " + body;
+      Written l = lf.stream().filter(w -> w.body().equals(msg)).findFirst().orElseThrow(
+          () -> new AssertionError("LF: no " + msg + " in " + lf));
       assertPriority(l, 20, 5);
       assertEquals(LoggerCommand.shortHostname(), l.header("host"));
       assertEquals("rsapp", l.header("appName"));

@@ -76,7 +76,7 @@ class SyslogUdpEndToEndTest {
       long to = System.currentTimeMillis();
       List<Written> got;
       try {
-        got = agent.await(1, "event " + nonce, w -> w.body().startsWith(nonce), Duration.ofSeconds(10));
+        got = agent.await(1, "event " + nonce, w -> w.body().contains(nonce), Duration.ofSeconds(10));
       } catch (AssertionError notDelivered) {
         long kernelAfter = agent.gauge("source.u.dropped.kernel");
         long receivedAfter = agent.sourceCounter("u", "EventReceivedCount");
@@ -137,7 +137,8 @@ class SyslogUdpEndToEndTest {
         "-d", "--rfc3164", "-i", "-t", "app", "-p", "local0.warning",
         nonce + " hello over UDP, RFC 3164").pid());
     Written w = d.event();
-    assertEquals(d.nonce() + " hello over UDP, RFC 3164", w.body());
+    // RFC 3164: the body is the MSG after the hostname, TAG included, as Flume gives it.
+    assertEquals("app[" + d.senderPid() + "]: " + d.nonce() + " hello over UDP, RFC 3164", w.body());
     assertPriority(w, 16, 4);
     assertEquals(LoggerCommand.shortHostname(), w.header("host"));
     assertEquals("app", w.header("appName"));
@@ -195,7 +196,7 @@ class SyslogUdpEndToEndTest {
       sendDatagram("<13>Nov 23 01:02:03 nlhost nlapp[77]: " + nonce + " line one\nline two\r\nline three\n");
       return 0;
     });
-    assertEquals(raw.nonce() + " line one\nline two\r\nline three", raw.event().body());
+    assertEquals("nlapp[77]: " + raw.nonce() + " line one\nline two\r\nline three", raw.event().body());
     assertEquals("nlhost", raw.event().header("host"));
     assertEquals("nlapp", raw.event().header("appName"));
     assertEquals("77", raw.event().header("procId"));

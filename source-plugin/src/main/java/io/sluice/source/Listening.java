@@ -27,13 +27,13 @@ final class Listening implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** {@code retries}: whether the transport tries a refused batch again (TCP) or not (UDP). */
-  static Listening open(String sourceName, String transport, SyslogSourceSettings settings,
-      ChannelProcessor processor, boolean retries, Binder binder) {
-    SourceMetrics metrics = new SourceMetrics(sourceName);
+  /** A source of connections (TCP) retries a refused batch; one of datagrams (UDP) cannot. */
+  static Listening open(String sourceName, String transport, SourceMetrics.Kind kind,
+      SyslogSourceSettings settings, ChannelProcessor processor, Binder binder) {
+    SourceMetrics metrics = new SourceMetrics(sourceName, kind);
     Delivery delivery = null;
     try {
-      delivery = new Delivery(sourceName, processor, metrics, retries);
+      delivery = new Delivery(sourceName, processor, metrics, kind == SourceMetrics.Kind.CONNECTIONS);
       Listener listener = binder.bind(settings.events(), delivery, metrics);
       metrics.start();
       return new Listening(listener, delivery, metrics);

@@ -6,6 +6,8 @@ import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.source.delivery.Refusal;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.flume.instrumentation.SourceCounter;
@@ -59,11 +61,31 @@ public final class SourceMetrics {
   private final Counter bytes;
   private final Counter invalid;
   private final Counter incomplete;
-  private final Counter pauses;
+  private final Counter pauses; // null for a source without connections
   private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
   private final Map<ConnectionRefusal, Counter> refused = new EnumMap<>(ConnectionRefusal.class);
 
-  public SourceMetrics(String sourceName) {
+  /**
+   * What a kind of source can count: only metrics that can move are registered (a UDP source has
+   * no connections; a TCP source never drops what the channels refuse, it pushes back).
+   */
+  public enum Kind {
+    /** Datagrams: dropped by reason, never pushed back. */
+    DATAGRAMS(EnumSet.of(DropReason.FULL, DropReason.REJECTED, DropReason.ERROR,
+        DropReason.STOPPED, DropReason.POISON), false),
+    /** Connections: pushed back, so only what a stop leaves, poison and oversize tails are dropped. */
+    CONNECTIONS(EnumSet.of(DropReason.OVERSIZE, DropReason.STOPPED, DropReason.POISON), true);
+
+    private final Set<DropReason> drops;
+    private final boolean connections;
+
+    Kind(Set<DropReason> drops, boolean connections) {
+      this.drops = drops;
+      this.connections = connections;
+    }
+  }
+
+  public SourceMetrics(String sourceName, Kind kind) {
     this.prefix = "source." + sourceName;
     this.counter = new SourceCounter(sourceName);
     SluiceMetrics.removeAll(prefix); // a reload builds a new source under the same name
@@ -71,12 +93,14 @@ public final class SourceMetrics {
     bytes = r.counter(prefix + ".bytes");
     invalid = r.counter(prefix + ".invalid");
     incomplete = r.counter(prefix + ".incomplete");
-    pauses = r.counter(prefix + ".backpressure.pauses");
-    for (DropReason why : DropReason.values()) {
+    pauses = kind.connections ? r.counter(prefix + ".backpressure.pauses") : null;
+    for (DropReason why : kind.drops) {
       dropped.put(why, r.counter(prefix + ".dropped." + why.label));
     }
-    for (ConnectionRefusal why : ConnectionRefusal.values()) {
-      refused.put(why, r.counter(prefix + ".connections.refused." + why.label));
+    if (kind.connections) {
+      for (ConnectionRefusal why : ConnectionRefusal.values()) {
+        refused.put(why, r.counter(prefix + ".connections.refused." + why.label));
+      }
     }
   }
 
@@ -161,8 +185,17 @@ public final class SourceMetrics {
     counter.incrementChannelWriteFail();
   }
 
+  /**
+   * Counts {@code n} events (or, for {@link DropReason#OVERSIZE}, bytes) dropped for {@code why}.
+   *
+   * @throws IllegalArgumentException for a reason this kind of source does not count: a bug
+   */
   public void dropped(DropReason why, long n) {
-    dropped.get(why).inc(n);
+    Counter c = dropped.get(why);
+    if (c == null) {
+      throw new IllegalArgumentException(prefix + " does not drop for " + why.label);
+    }
+    c.inc(n);
   }
 
   public void dropped(Refusal why, long n) {
@@ -181,11 +214,23 @@ public final class SourceMetrics {
     refused.get(why).inc();
   }
 
+  /** The metrics registered for this source, their names without the {@code source.<name>.} prefix. */
+  public java.util.SortedSet<String> names() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (String n : SluiceMetrics.registry().getNames()) {
+      if (n.startsWith(prefix + ".")) {
+        out.add(n.substring(prefix.length() + 1));
+      }
+    }
+    return out;
+  }
+
   public void openConnections(long n) {
     counter.setOpenConnectionCount(n);
   }
 
   public long droppedCount(DropReason why) {
-    return dropped.get(why).getCount();
+    Counter c = dropped.get(why);
+    return c == null ? 0 : c.getCount();
   }
 }

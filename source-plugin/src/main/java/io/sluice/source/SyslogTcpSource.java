@@ -101,8 +101,8 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     TcpServer.Settings s = new TcpServer.Settings(settings.host(), settings.port(), threads, framing,
         settings.eventSize(), settings.batchSize(), maxConnections, maxConnectionsPerIp,
         connectionRatePerIp, idleTimeout, frameTimeout, sslContext);
-    listening = Listening.open(getName(), "TCP", settings, getChannelProcessor(), true,
-        (events, delivery, metrics) -> TcpServer.bind(getName(), s, events, delivery, metrics));
+    listening = Listening.open(getName(), "TCP", SourceMetrics.Kind.CONNECTIONS, settings,
+        getChannelProcessor(), (events, delivery, metrics) -> TcpServer.bind(getName(), s, events, delivery, metrics));
     super.start();
   }
 

@@ -86,8 +86,8 @@ public class SyslogUdpSource extends AbstractSource
 
   @Override
   public synchronized void start() {
-    listening = Listening.open(getName(), "UDP", settings, getChannelProcessor(), false,
-        (events, delivery, metrics) -> UdpReaders.bind(getName(), settings, readers,
+    listening = Listening.open(getName(), "UDP", SourceMetrics.Kind.DATAGRAMS, settings,
+        getChannelProcessor(), (events, delivery, metrics) -> UdpReaders.bind(getName(), settings, readers,
             receiveBufferBytes, events, delivery, metrics));
     super.start();
   }

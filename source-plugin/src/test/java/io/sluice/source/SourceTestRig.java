@@ -94,6 +94,17 @@ final class SourceTestRig implements AutoCloseable {
     return ((Number) v).longValue();
   }
 
+  /** The names of this source's Sluice metrics over JMX, without {@code source.<name>.}. */
+  java.util.SortedSet<String> metricNames() throws Exception {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    String prefix = "source." + name + ".";
+    for (ObjectName on : ManagementFactory.getPlatformMBeanServer().queryNames(
+        new ObjectName("org.apache.flume.sluice:name=" + prefix + "*"), null)) {
+      out.add(on.getKeyProperty("name").substring(prefix.length()));
+    }
+    return out;
+  }
+
   /** Flume's SourceCounter attribute, read over JMX. */
   long flumeCounter(String attribute) throws Exception {
     ObjectName on = new ObjectName("org.apache.flume.source", "type", name);

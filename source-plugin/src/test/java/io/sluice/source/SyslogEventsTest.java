@@ -20,7 +20,7 @@ class SyslogEventsTest {
   private static Event event(String clientIpHeader, String portHeader) {
     SyslogEvents events = new SyslogEvents(SyslogParser.builder().build(), KeepFields.NONE, clientIpHeader, portHeader);
     return events.event(MESSAGE, 0, MESSAGE.length, Framing.LF, false, ORIGIN, "1700000000000",
-        new SourceMetrics("test").tally());
+        new SourceMetrics("test", SourceMetrics.Kind.DATAGRAMS).tally());
   }
 
   @Test

@@ -105,7 +105,7 @@ class SyslogTcpSourceTest {
       for (int i = 0; i < n; i++) {
         assertEquals("message " + i, body(got.get(i)), "in order");
       }
-      assertEquals(0, metric(rig, "dropped.full"));
+      assertEquals(n, rig.flumeCounter("EventAcceptedCount"), "each event accepted once");
       assertTrue(rig.flumeCounter("ChannelWriteFail") > 0, "refusals counted as Flume does");
     }
   }
@@ -122,7 +122,7 @@ class SyslogTcpSourceTest {
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(List.of("message a", "message b"), got.stream().map(SourceTestRig::body).toList());
       assertTrue(tookMillis >= 3 * 200, "retried after the advised 200 ms, 3 times: " + tookMillis);
-      assertEquals(0, metric(rig, "dropped.rejected"));
+      assertEquals(2, rig.flumeCounter("EventAcceptedCount"));
       assertEquals(1, metric(rig, "backpressure.pauses"), "one pause, however many retries");
     }
   }
@@ -219,6 +219,19 @@ class SyslogTcpSourceTest {
       assertEquals("Incomplete", got.get(1).getHeaders().get("flume.syslog.status"));
       assertEquals("message after", body(got.get(2)));
       assertTrue(metric(rig, "dropped.oversize") > 0, "the cut-off bytes are counted");
+    }
+  }
+
+  @Test
+  void onlyMetricsThatCanMoveAreRegistered() throws Exception {
+    try (SourceTestRig rig = rig(Map.of())) {
+      assertEquals(new java.util.TreeSet<>(List.of("bytes", "invalid", "incomplete",
+          "dropped.oversize", "dropped.stopped", "dropped.poison", "backpressure.pauses",
+          "connections.open", "connections.draining", "connections.refused.maxConnections",
+          "connections.refused.maxConnectionsPerIp", "connections.refused.connectionRate",
+          "connections.refused.idleTimeout", "connections.refused.frameTimeout",
+          "connections.refused.tls")), rig.metricNames(),
+          "a TCP source pushes back: it never drops what the channels refuse");
     }
   }
 

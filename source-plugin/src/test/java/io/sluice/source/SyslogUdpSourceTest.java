@@ -129,4 +129,13 @@ class SyslogUdpSourceTest {
     keep.put("interceptors.gov.throttled", "keep");
     new SyslogUdpSource().configure(new org.apache.flume.Context(keep));
   }
+
+  @Test
+  void onlyMetricsThatCanMoveAreRegistered() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new SyslogUdpSource(), Map.of("readers", "1"), Map.of(), Map.of())) {
+      assertEquals(new java.util.TreeSet<>(java.util.List.of("bytes", "invalid", "incomplete",
+          "dropped.full", "dropped.rejected", "dropped.error", "dropped.stopped", "dropped.poison",
+          "dropped.kernel")), rig.metricNames(), "no connection metrics on a UDP source");
+    }
+  }
 }

@@ -71,6 +71,12 @@ public final class SourceBenchmark {
         TcpFraming.LF, "io.sluice.source.SyslogTcpSource", "port", sluiceTcp("lf")));
     add(new Subject("sluice-tcp-octet", "Sluice SyslogTcpSource, framing octet", false, true,
         TcpFraming.OCTET, "io.sluice.source.SyslogTcpSource", "port", sluiceTcp("octet")));
+    // As users have them: nothing set but where to listen (batchSize 100 for both, multiport's
+    // readBufferBytes 1024, Sluice's connection limits on; the benchmark's senders are within them).
+    add(new Subject("flume-multiport-defaults", "Flume MultiportSyslogTCPSource, LF, default settings",
+        false, false, TcpFraming.LF, "multiport_syslogtcp", "ports", Map.of()));
+    add(new Subject("sluice-tcp-defaults", "Sluice SyslogTcpSource, LF, default settings", false,
+        true, TcpFraming.LF, "io.sluice.source.SyslogTcpSource", "port", Map.of()));
   }
 
   private static Map<String, String> sluiceTcp(String framing) {

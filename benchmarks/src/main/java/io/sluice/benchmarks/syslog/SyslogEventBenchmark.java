@@ -45,7 +45,7 @@ public class SyslogEventBenchmark {
   private final SyslogEvents sluice =
       new SyslogEvents(SyslogParser.builder().build(), KeepFields.NONE, "clientIp", "localPort");
   private final SyslogEvents.Origin origin = new SyslogEvents.Origin("127.0.0.11", "5141");
-  private final SourceMetrics.Tally tally = new SourceMetrics("bench").tally();
+  private final SourceMetrics.Tally tally = new SourceMetrics("bench", SourceMetrics.Kind.DATAGRAMS).tally();
   private final org.apache.flume.source.SyslogParser flume = new org.apache.flume.source.SyslogParser();
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
 

@@ -110,6 +110,7 @@ public final class Command {
       }
     }
     throw new AssertionError("'" + executable + "' is not installed, and this end-to-end test needs it"
-        + " as a real sender. Install it: apt-get install -y " + debianPackages);
+        + " as a real sender. ./test.sh installs it (./test-setup); by hand: apt-get install -y "
+        + debianPackages);
   }
 }

@@ -97,7 +97,15 @@ public final class FlumeAgent implements AutoCloseable {
    * @param dir working directory for the agent's configuration, log and any files it writes
    */
   public static FlumeAgent start(String name, Path dir, String configText) {
-    FlumeAgent agent = launch(name, dir, configText);
+    return start(name, dir, configText, Map.of());
+  }
+
+  /**
+   * As {@link #start(String, Path, String)}, with more environment for the launcher (e.g. {@code
+   * JAVA_OPTS}), which wins over the harness's own.
+   */
+  public static FlumeAgent start(String name, Path dir, String configText, Map<String, String> environment) {
+    FlumeAgent agent = launch(name, dir, configText, environment);
     try {
       List<String> mbeans = new ArrayList<>();
       for (String s : agent.declared("sources")) {

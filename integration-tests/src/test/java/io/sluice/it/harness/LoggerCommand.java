@@ -20,7 +20,7 @@ public final class LoggerCommand {
 
   /** Runs {@code logger -n 127.0.0.1 -P port ARGS...}, feeding {@code stdin} (or null); must exit 0. */
   public static Command.Result send(int port, String stdin, String... args) {
-    String exe = Command.require("logger", "bsdutils (util-linux)");
+    String exe = Command.require("logger", "bsdutils");
     List<String> cmd = new ArrayList<>(List.of(exe, "-n", "127.0.0.1", "-P", Integer.toString(port)));
     cmd.addAll(List.of(args));
     return Command.run(cmd, stdin, Duration.ofSeconds(20)).requireOk();

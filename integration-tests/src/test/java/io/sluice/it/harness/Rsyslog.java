@@ -123,7 +123,7 @@ public final class Rsyslog implements AutoCloseable {
       }
       long to = System.currentTimeMillis();
       try {
-        agent.await(expected, "events " + nonce + " (" + what + ")", w -> w.body().startsWith(nonce));
+        agent.await(expected, "events " + nonce + " (" + what + ")", w -> w.body().contains(nonce));
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\n--- rsyslogd log ---\n" + rs.log(), e);
       }

@@ -34,14 +34,7 @@ public final class SinkEvents {
    */
   public static List<Written> read(Path dir) {
     List<Written> out = new ArrayList<>();
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.sorted(Comparator.comparing((Path p) -> rollPrefix(p)).thenComparingLong(SinkEvents::rollNumber)
-          .thenComparing(Comparator.naturalOrder())).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (Path f : files) {
+    for (Path f : files(dir)) {
       String text;
       try {
         text = Files.readString(f, StandardCharsets.UTF_8);
@@ -53,6 +46,42 @@ public final class SinkEvents {
       parse(text, out);
     }
     return out;
+  }
+
+  /**
+   * Every event in every file of {@code dir}, in the same order as {@link #read(Path)}, one event
+   * per line: for sources whose bodies never hold a line break (Flume's own syslog sources end a
+   * message at its first LF), and whose events carry no {@code sluice.eventId}. Lines are split at
+   * LF only, so a CR stays in the body it ended.
+   */
+  public static List<Written> readLines(Path dir) {
+    List<Written> out = new ArrayList<>();
+    for (Path f : files(dir)) {
+      String text;
+      try {
+        text = Files.readString(f, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException gone) {
+        continue;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      String[] lines = text.split("\n", -1);
+      // The serializer ends every event with a newline: the text after the last one is no line.
+      int n = text.endsWith("\n") ? lines.length - 1 : lines.length;
+      for (int i = 0; i < n; i++) {
+        out.add(SinkFiles.parse(lines[i]));
+      }
+    }
+    return out;
+  }
+
+  private static List<Path> files(Path dir) {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.sorted(Comparator.comparing((Path p) -> rollPrefix(p)).thenComparingLong(SinkEvents::rollNumber)
+          .thenComparing(Comparator.naturalOrder())).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String rollPrefix(Path p) {

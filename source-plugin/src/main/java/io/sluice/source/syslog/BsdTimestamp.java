@@ -202,7 +202,9 @@ final class BsdTimestamp {
     if (year < MIN_YEAR || year > MAX_YEAR) {
       return NO_YEAR;
     }
-    return Ascii.atTokenEnd(b, p + 4, end) || b[p + 4] == ':' ? year : NO_YEAR;
+    // "2026 " or "2026: ", but not "2001:db8::", an IPv6 hostname after a time without a year
+    boolean colonThenSpace = p + 4 < end && b[p + 4] == ':' && Ascii.atTokenEnd(b, p + 5, end);
+    return Ascii.atTokenEnd(b, p + 4, end) || colonThenSpace ? year : NO_YEAR;
   }
 
   /** 1-12 for a three-letter English month name (any case) at {@code p}, else 0. */

@@ -16,14 +16,18 @@ package io.sluice.source.syslog;
  *   <li>Cisco ASA's {@code host : } separator;
  *   <li>a tag: {@code name:}, {@code name[pid]:}, {@code name[pid] :} or {@code name[pid]} (the
  *       name is any visible ASCII but {@code [ ] :}, so {@code sshd(pam_unix)} and {@code
- *       postfix/smtpd} pass); it becomes appName and procId, and one space after it is dropped.
+ *       postfix/smtpd} pass); it becomes appName and procId.
  * </ul>
+ *
+ * <p>The body is the MSG of RFC 3164 §4.1.3, TAG and CONTENT, byte for byte, as Flume's syslog
+ * sources give it: everything after the HOSTNAME and the one space that ends it ({@code sshd[42]:
+ * Accepted ...}); with no hostname, everything after the timestamp and its space.
  *
  * <p>When no timestamp is recognised (ASA's {@code <166>%ASA-6-...}, Fortigate's {@code
  * <45>date=...}), RFC 3164 §4.3.2 applies: only the PRI is taken and the body is everything after
- * it. One exception: a leading {@code name[digits]:} tag ({@code <15> openvpn[2499]: ...}) is still
- * read, since the bracketed pid makes it unmistakable. When in doubt, a hostname is left out rather
- * than guessed.
+ * it. A leading {@code name[digits]:} tag ({@code <15> openvpn[2499]: ...}) is still read into
+ * appName and procId, since the bracketed pid makes it unmistakable. When in doubt, a hostname is
+ * left out rather than guessed.
  */
 final class Rfc3164 {
 
@@ -46,9 +50,8 @@ final class Rfc3164 {
         skipClockMarker(b, skipSequenceNumber(b, Ascii.skipSpaces(b, p, end), end), end);
     int afterStamp = timestamps.parse(b, stampFrom, end, out);
     if (afterStamp < 0) {
-      int tagFrom = Ascii.skipSpaces(b, p, end);
-      int bodyFrom = tag(b, tagFrom, end, true, out);
-      out.body(bodyFrom < 0 ? p : bodyFrom, end);
+      tag(b, Ascii.skipSpaces(b, p, end), end, true, out); // headers only: the MSG is all of it
+      out.body(p, end);
       return;
     }
     out.body(hostnameAndTag(b, afterStamp, end, out), end);
@@ -73,27 +76,32 @@ final class Rfc3164 {
     return p < end && (b[p] == '*' || b[p] == '.') ? p + 1 : p;
   }
 
-  /** Reads what follows the timestamp; returns where the body starts. */
+  /**
+   * Reads what follows the timestamp; returns where the MSG starts: after the HOSTNAME and the
+   * space that ends it or, with no hostname, after the space that ends the timestamp. The tag
+   * stays in the MSG (RFC 3164 §4.1.3: TAG and CONTENT), as in Flume's sources, and is read into
+   * appName and procId besides.
+   */
   private int hostnameAndTag(byte[] b, int p, int end, SyslogMessage.Builder out) {
+    int msgWithoutHost = p < end && b[p] == ' ' ? p + 1 : p;
     int i = Ascii.skipSpaces(b, p, end);
     if (i == end) {
       return end; // a header without a message
     }
-    int bodyFrom = tag(b, i, end, false, out);
-    if (bodyFrom >= 0) {
-      return bodyFrom; // no hostname: a local sender's "myproc[123]: msg"
+    if (tag(b, i, end, false, out) >= 0) {
+      return msgWithoutHost; // no hostname: a local sender's "myproc[123]: msg"
     }
     int hostnameEnd = Ascii.nextSpace(b, i, end);
     if (!isHostname(b, i, hostnameEnd)) {
-      return i;
+      return msgWithoutHost;
     }
     out.hostname = repeated.orNil(b, i, hostnameEnd);
-    i = Ascii.skipSpaces(b, hostnameEnd, end);
-    if (i < end && b[i] == ':' && Ascii.atTokenEnd(b, i + 1, end)) { // Cisco ASA: "fw01 : %ASA-..."
-      return Math.min(i + 2, end);
+    int msg = hostnameEnd < end ? hostnameEnd + 1 : end;
+    int j = Ascii.skipSpaces(b, hostnameEnd, end);
+    if (!(j < end && b[j] == ':' && Ascii.atTokenEnd(b, j + 1, end))) { // not Cisco ASA's "fw01 : %ASA-..."
+      tag(b, j, end, false, out);
     }
-    bodyFrom = tag(b, i, end, false, out);
-    return bodyFrom >= 0 ? bodyFrom : i;
+    return msg;
   }
 
   /**

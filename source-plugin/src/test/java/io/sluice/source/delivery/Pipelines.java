@@ -53,6 +53,6 @@ public final class Pipelines {
   /** A delivery for a source of a fresh name; {@code retries} as TCP (true) or UDP (false). */
   public static Delivery delivery(ChannelProcessor processor, boolean retries) {
     String name = "delivery-test-" + NAMES.incrementAndGet();
-    return new Delivery(name, processor, new SourceMetrics(name), retries);
+    return new Delivery(name, processor, new SourceMetrics(name, retries ? SourceMetrics.Kind.CONNECTIONS : SourceMetrics.Kind.DATAGRAMS), retries);
   }
 }

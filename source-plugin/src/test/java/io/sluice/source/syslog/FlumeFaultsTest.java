@@ -51,7 +51,7 @@ class FlumeFaultsTest {
     SyslogMessage m = Fixtures.parser().parse(line, 0, Trailers.stripLength(line, 0, line.length));
     assertEquals("mymachine", m.hostname());
     assertEquals(
-        "failed", new String(line, m.bodyOffset(), m.bodyLength(), StandardCharsets.US_ASCII));
+        "su: failed", new String(line, m.bodyOffset(), m.bodyLength(), StandardCharsets.US_ASCII));
   }
 
   @Test
@@ -164,7 +164,7 @@ class FlumeFaultsTest {
   @Test
   void linesAfterTheFirstStayInTheBody() {
     // SyslogUDPSource kept "app: line1" and dropped the other lines of a datagram.
-    assertEquals(
-        "line1\nline2\nline3", parse("<13>Feb  5 17:32:18 host app: line1\nline2\nline3").body());
+    assertEquals("app: line1\nline2\nline3",
+        parse("<13>Feb  5 17:32:18 host app: line1\nline2\nline3").body());
   }
 }

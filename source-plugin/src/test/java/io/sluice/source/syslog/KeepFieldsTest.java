@@ -43,7 +43,7 @@ class KeepFieldsTest {
     assertEquals(
         "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com 'su root' failed",
         body(keep, RFC5424));
-    assertEquals("<34>Oct 11 22:14:15 mymachine 'su root' failed", body(keep, RFC3164));
+    assertEquals("<34>Oct 11 22:14:15 mymachine su: 'su root' failed", body(keep, RFC3164));
   }
 
   @Test
@@ -65,7 +65,7 @@ class KeepFieldsTest {
   @Test
   void fieldsA3164MessageLacksAreLeftOut() {
     KeepFields keep = KeepFields.parse("priority version timestamp hostname");
-    assertEquals("<13>Feb  5 17:32:18 msg", body(keep, "<13>Feb  5 17:32:18 myproc[1]: msg"));
+    assertEquals("<13>Feb  5 17:32:18 myproc[1]: msg", body(keep, "<13>Feb  5 17:32:18 myproc[1]: msg"));
     assertEquals("<13>%ASA-6-302015: Built", body(keep, "<13>%ASA-6-302015: Built"));
   }
 

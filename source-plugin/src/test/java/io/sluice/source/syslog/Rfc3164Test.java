@@ -22,6 +22,69 @@ class Rfc3164Test {
 
   private static final ZoneId UTC = ZoneOffset.UTC;
 
+  /**
+   * The body is the MSG of §4.1.3, TAG and CONTENT, everything after the HOSTNAME and its space,
+   * byte for byte, as Flume's syslog sources give it; the tag is read into headers besides.
+   */
+  @Nested
+  class BodiesAsFlumeGivesThem {
+
+    @Test
+    void tagWithPid() {
+      Parsed p = parse("<38>Jan 12 06:29:59 web1 sshd[6040]: Accepted publickey for alice");
+      assertEquals("sshd[6040]: Accepted publickey for alice", p.body());
+      assertEquals("sshd", p.message().appName());
+      assertEquals("6040", p.message().procId());
+    }
+
+    @Test
+    void tagWithParenthesesAndPid() {
+      Parsed p = parse("<86>Jan 12 06:29:59 web1 sshd(pam_unix)[31738]: session opened for user root");
+      assertEquals("sshd(pam_unix)[31738]: session opened for user root", p.body());
+      assertEquals("sshd(pam_unix)", p.message().appName());
+    }
+
+    @Test
+    void kernelLineWithBracketsInTheContent() {
+      Parsed p = parse("<4>Jan 12 06:29:59 gw kernel: [WAN]IN=eth0 OUT= MAC=00:11 SRC=10.0.0.1");
+      assertEquals("kernel: [WAN]IN=eth0 OUT= MAC=00:11 SRC=10.0.0.1", p.body());
+      assertEquals("kernel", p.message().appName());
+    }
+
+    @Test
+    void twoSpacesAfterTheTagAreKept() {
+      Parsed p = parse("<46>Jan 12 06:29:59 host1 rsyslogd:  [origin software=\"rsyslogd\"] start");
+      assertEquals("rsyslogd:  [origin software=\"rsyslogd\"] start", p.body());
+    }
+
+    @Test
+    void aFortyCharacterTag() {
+      String tag = "a".repeat(40);
+      Parsed p = parse("<13>Jan 12 06:29:59 host1 " + tag + "[7]: content");
+      assertEquals(tag + "[7]: content", p.body());
+      assertEquals(tag, p.message().appName());
+    }
+
+    @Test
+    void noTagAtAll() {
+      Parsed p = parse("<13>Jan 12 06:29:59 10.0.0.99 Use the BFG!");
+      assertEquals("Use the BFG!", p.body());
+      assertNull(p.message().appName());
+    }
+
+    @Test
+    void withoutAHostnameTheBodyIsWhatFollowsTheTimestamp() {
+      Parsed p = parse("<13>Jan 12 06:29:59 myproc[123]: msg");
+      assertNull(p.message().hostname());
+      assertEquals("myproc[123]: msg", p.body());
+    }
+
+    @Test
+    void spacesAfterTheHostnameBeyondTheFirstAreKept() {
+      assertEquals(" su: x", parse("<34>Oct 11 22:14:15 mymachine  su: x").body());
+    }
+  }
+
   @Nested
   class RfcExamples {
 
@@ -31,7 +94,7 @@ class Rfc3164Test {
           parse("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8");
       assertHeader(p, 34, "2026-10-11T22:14:15", "mymachine", "su", null);
       assertEquals("Oct 11 22:14:15", p.timestampText());
-      assertEquals("'su root' failed for lonvick on /dev/pts/8", p.body());
+      assertEquals("su: 'su root' failed for lonvick on /dev/pts/8", p.body());
       assertTrue(p.message().tzAssumed());
     }
 
@@ -57,7 +120,7 @@ class Rfc3164Test {
       assertHeader(p, 165, "1987-08-24T05:34:00", "mymachine", "myproc", "10");
       assertTrue(p.message().tzAssumed());
       assertEquals("Aug 24 05:34:00 CST 1987", p.timestampText());
-      assertTrue(p.body().startsWith("%% It's time to make the do-nuts.  %%  Ingredients"));
+      assertTrue(p.body().startsWith("myproc[10]: %% It's time to make the do-nuts.  %%  Ingredients"));
     }
 
     /** §5.4 itself says a relay would not recognise this TIMESTAMP: PRI only, body after it. */
@@ -92,7 +155,7 @@ class Rfc3164Test {
     void missingHostnameWithTagAndPid() {
       Parsed p = parse("<13>Feb  5 17:32:18 myproc[123]: msg");
       assertHeader(p, 13, "2026-02-05T17:32:18", null, "myproc", "123");
-      assertEquals("msg", p.body());
+      assertEquals("myproc[123]: msg", p.body());
     }
 
     @Test
@@ -103,7 +166,7 @@ class Rfc3164Test {
       assertNull(p.message().hostname());
       assertEquals("openvpn", p.message().appName());
       assertEquals("2499", p.message().procId());
-      assertEquals("TLS: Initial packet", p.body());
+      assertEquals(" openvpn[2499]: TLS: Initial packet", p.body());
     }
 
     @Test
@@ -112,7 +175,7 @@ class Rfc3164Test {
           parse("<167>Mar 7 2008 19:06:53: example tag: testmessage (only date actually tested)");
       assertHeader(p, 167, "2008-03-07T19:06:53", "example", "tag", null);
       assertEquals("Mar 7 2008 19:06:53", p.timestampText());
-      assertEquals("testmessage (only date actually tested)", p.body());
+      assertEquals("tag: testmessage (only date actually tested)", p.body());
     }
 
     @Test
@@ -127,7 +190,7 @@ class Rfc3164Test {
     void leadingSpaceAfterPri() {
       Parsed p = parse("<167> Mar  7 19:06:53 example tag: testmessage");
       assertHeader(p, 167, "2026-03-07T19:06:53", "example", "tag", null);
-      assertEquals("testmessage", p.body());
+      assertEquals("tag: testmessage", p.body());
     }
 
     @Test
@@ -138,7 +201,7 @@ class Rfc3164Test {
       assertEquals("hostname", p.message().hostname());
       assertEquals("testmsg", p.message().appName());
       assertEquals("20", p.message().procId());
-      assertEquals("Test", p.body());
+      assertEquals("testmsg[20]: Test", p.body());
     }
 
     @Test
@@ -147,7 +210,7 @@ class Rfc3164Test {
           parse("<38>2026-11-23T00:56:27 localhost prg00000[1234]: seq: 0000000000, thread: 0000");
       assertHeader(p, 38, "2026-11-23T00:56:27", "localhost", "prg00000", "1234");
       assertTrue(p.message().tzAssumed());
-      assertEquals("seq: 0000000000, thread: 0000", p.body());
+      assertEquals("prg00000[1234]: seq: 0000000000, thread: 0000", p.body());
     }
 
     @Test
@@ -201,7 +264,7 @@ class Rfc3164Test {
       Parsed p =
           parse("<166>Jan 05 2023 10:00:00 fw01 : %ASA-6-302013: Built inbound TCP connection");
       assertHeader(p, 166, "2023-01-05T10:00:00", "fw01", null, null);
-      assertEquals("%ASA-6-302013: Built inbound TCP connection", p.body());
+      assertEquals(": %ASA-6-302013: Built inbound TCP connection", p.body());
     }
 
     @Test
@@ -241,7 +304,7 @@ class Rfc3164Test {
       Parsed p =
           parse("<38>Feb  5 17:32:18 host sshd(pam_unix)[12750]: session opened for user root");
       assertHeader(p, 38, "2026-02-05T17:32:18", "host", "sshd(pam_unix)", "12750");
-      assertEquals("session opened for user root", p.body());
+      assertEquals("sshd(pam_unix)[12750]: session opened for user root", p.body());
     }
 
     @Test
@@ -250,7 +313,7 @@ class Rfc3164Test {
       Parsed p = parse("<38>Feb  5 17:32:18 source_server " + tag + ": MSG part");
       assertEquals("source_server", p.message().hostname());
       assertEquals(tag, p.message().appName());
-      assertEquals("MSG part", p.body());
+      assertEquals("0123456789012345678901234567890123456789: MSG part", p.body());
     }
 
     @Test
@@ -296,7 +359,7 @@ class Rfc3164Test {
     void utilLinuxLogger() {
       Parsed p = parse("<132>Nov 23 00:54:19 vm app: msg");
       assertHeader(p, 132, "2026-11-23T00:54:19", "vm", "app", null);
-      assertEquals("msg", p.body());
+      assertEquals("app: msg", p.body());
     }
 
     @Test
@@ -312,7 +375,7 @@ class Rfc3164Test {
       Parsed p = parse("<13>Feb  5 17:32:18 host app[323] : msg");
       assertEquals("app", p.message().appName());
       assertEquals("323", p.message().procId());
-      assertEquals("msg", p.body());
+      assertEquals("app[323] : msg", p.body());
     }
 
     @Test
@@ -320,6 +383,22 @@ class Rfc3164Test {
       Parsed p = parse("<13>Feb  5 17:32:18 fe80::1 app: msg");
       assertEquals("fe80::1", p.message().hostname());
       assertEquals("app", p.message().appName());
+      assertEquals("app: msg", p.body());
+    }
+
+    /** An IPv6 address may end in a colon; it is a hostname, not a tag. */
+    @Test
+    void ipv6HostnamesEndingInAColonAreHostnames() {
+      for (String host : new String[] {"2001:db8::", "fe80::", "::", "2001:db8:0:0:1::"}) {
+        Parsed p = parse("<13>Feb  5 17:32:18 " + host + " sshd[42]: Accepted publickey");
+        assertEquals(host, p.message().hostname(), host);
+        assertEquals("sshd", p.message().appName(), host);
+        assertEquals("42", p.message().procId(), host);
+        assertEquals("sshd[42]: Accepted publickey", p.body(), host);
+        Parsed untagged = parse("<13>Feb  5 17:32:18 " + host + " no tag here");
+        assertEquals(host, untagged.message().hostname(), host);
+        assertEquals("no tag here", untagged.body(), host);
+      }
     }
 
     @Test
@@ -327,7 +406,7 @@ class Rfc3164Test {
       Parsed p = parse("<13>Feb  5 17:32:18 - app: msg");
       assertNull(p.message().hostname());
       assertEquals("app", p.message().appName());
-      assertEquals("msg", p.body());
+      assertEquals("app: msg", p.body());
     }
 
     @Test
@@ -335,7 +414,7 @@ class Rfc3164Test {
       Parsed p = parse("<13>Feb  5 17:32:18 host -[-]: msg");
       assertNull(p.message().appName());
       assertNull(p.message().procId());
-      assertEquals("msg", p.body());
+      assertEquals("-[-]: msg", p.body());
     }
 
     @Test

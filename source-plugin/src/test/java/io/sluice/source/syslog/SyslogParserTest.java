@@ -63,7 +63,7 @@ class SyslogParserTest {
     SyslogMessage m = Fixtures.parser().parse(buf, 2, buf.length - 5);
     assertEquals("host", m.hostname());
     assertEquals(
-        "hello", new String(buf, m.bodyOffset(), m.bodyLength(), StandardCharsets.US_ASCII));
+        "app: hello", new String(buf, m.bodyOffset(), m.bodyLength(), StandardCharsets.US_ASCII));
     assertEquals(
         "Feb  5 17:32:18",
         new String(

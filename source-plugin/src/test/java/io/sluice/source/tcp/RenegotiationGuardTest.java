@@ -52,7 +52,7 @@ class RenegotiationGuardTest {
   @BeforeEach
   void metrics() {
     sourceName = "guard" + NAMES.incrementAndGet();
-    metrics = new SourceMetrics(sourceName);
+    metrics = new SourceMetrics(sourceName, SourceMetrics.Kind.CONNECTIONS);
   }
 
   private long refusedTls() {
