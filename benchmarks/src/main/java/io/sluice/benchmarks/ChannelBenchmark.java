@@ -12,7 +12,7 @@ import org.apache.flume.Channel;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.Transaction;
-import org.apache.flume.channel.BasicChannelSemantics;
+import org.apache.flume.channel.AbstractChannel;
 import org.apache.flume.channel.MemoryChannel;
 import org.apache.flume.conf.Configurables;
 import org.apache.flume.event.EventBuilder;
@@ -100,7 +100,7 @@ public class ChannelBenchmark {
       props.put("capacity", Integer.toString(CAPACITY));
       props.put("transactionCapacity", Integer.toString(TX_CAPACITY));
       props.put("keep-alive", Integer.toString(KEEP_ALIVE_S));
-      BasicChannelSemantics c;
+      AbstractChannel c;
       switch (channel) {
         case "memory":
           c = new MemoryChannel();

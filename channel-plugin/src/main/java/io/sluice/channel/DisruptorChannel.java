@@ -20,8 +20,7 @@ import org.apache.flume.ChannelFullException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.Transaction;
-import org.apache.flume.channel.BasicChannelSemantics;
-import org.apache.flume.channel.BasicTransactionSemantics;
+import org.apache.flume.channel.AbstractChannel;
 import org.apache.flume.conf.TransactionCapacitySupported;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Flume's transaction semantics: puts are staged per transaction and published at commit,
  * taken events go back to the head in their order on rollback, a commit that finds no room within
- * {@code keep-alive} seconds fails with {@link ChannelFullException}.
+ * {@code keep-alive} seconds fails with {@link ChannelFullException}. As in MemoryChannel, a
+ * transaction's takes make room for its puts (per lane: {@link EventStore#commit}).
  *
  * <p>Like MemoryChannel, nothing in it survives a crash. With {@code checkpointDir} set, the events
  * held when the channel stops are written to disk and delivered after the next start, once.
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Sources that must not wait (Netty I/O threads) commit with {@link #commitImmediately}, which
  * fails at once rather than waiting {@code keep-alive} for room.
  */
-public class DisruptorChannel extends BasicChannelSemantics
+public class DisruptorChannel extends AbstractChannel
     implements TransactionCapacitySupported, ImmediateCommit, DeferredRoom {
 
   private static final Logger LOG = LoggerFactory.getLogger(DisruptorChannel.class);
@@ -62,6 +62,8 @@ public class DisruptorChannel extends BasicChannelSemantics
   private StripedChannelCounter counter;
   private String prefix;
   private Histogram deferredLag;
+  // Each thread's transaction, kept from one to the next (ThreadTransaction).
+  private final ThreadLocal<DisruptorTransaction> transactions = new ThreadLocal<>();
 
   /** For tests, before the first configure(): the clock deciding when deferred events are due. */
   void setClock(Clock clock) {
@@ -100,7 +102,7 @@ public class DisruptorChannel extends BasicChannelSemantics
     }
     checkpointDir = dir;
     if (counter == null) {
-      counter = new StripedChannelCounter(getName(), () -> store.used());
+      counter = new StripedChannelCounter(getName(), () -> store.held());
     }
   }
 
@@ -244,16 +246,12 @@ public class DisruptorChannel extends BasicChannelSemantics
    */
   @Override
   public void commitImmediately(Transaction tx) {
-    if (!(tx instanceof DisruptorTransaction dt) || dt.channel() != this) {
+    if (!(tx instanceof ThreadTransaction.Handle h) || !(h.of() instanceof DisruptorTransaction dt)
+        || dt.channel() != this) {
       throw new IllegalArgumentException("Channel " + getName() + ": commitImmediately takes a"
           + " transaction of this channel, not " + tx);
     }
-    dt.immediateFor = Thread.currentThread();
-    try {
-      tx.commit();
-    } finally {
-      dt.immediateFor = null;
-    }
+    h.commitImmediately();
   }
 
   /** The deferred lane's capacity ({@code deferred.capacity}); 0 before configuration. */
@@ -263,32 +261,66 @@ public class DisruptorChannel extends BasicChannelSemantics
     return s == null ? 0 : s.deferredCapacity();
   }
 
+  /**
+   * The calling thread's transaction: the one it got before unless that is closed, else a new one
+   * (Flume's rule). Its lists are the thread's, kept from one transaction to the next.
+   */
   @Override
-  protected BasicTransactionSemantics createTransaction() {
-    return new DisruptorTransaction();
+  public Transaction getTransaction() {
+    DisruptorTransaction t = transactions.get();
+    if (t == null) {
+      t = new DisruptorTransaction(Thread.currentThread());
+      transactions.set(t);
+    }
+    return t.handOut();
+  }
+
+  @Override
+  public void put(Event event) {
+    thisThreads().put(event);
+  }
+
+  @Override
+  public Event take() {
+    return thisThreads().take();
+  }
+
+  private DisruptorTransaction thisThreads() {
+    DisruptorTransaction t = transactions.get();
+    if (t == null) {
+      throw new IllegalStateException("No transaction exists for this thread");
+    }
+    return t;
   }
 
   /**
-   * One thread's transaction: puts staged until commit, takes remembered until commit. A deferred
-   * put's label becomes its due time at the put, with one reading of the clocks per transaction.
+   * One thread's transactions, one after the other: puts staged until commit, takes remembered
+   * until commit. A deferred put's label becomes its due time at the put, with one reading of the
+   * clocks per transaction.
    */
-  private final class DisruptorTransaction extends BasicTransactionSemantics {
+  private final class DisruptorTransaction extends ThreadTransaction {
     private final List<Event> putNow = new ArrayList<>();
     private final List<Taken<Event>> putLater = new ArrayList<>();
     private DueTimes.Reading clocks; // read by the transaction's first deferred put
     private int clamped; // deferred puts held maxHold rather than their label
     private long clampedAheadMillis; // how far ahead one of them was labelled (for the log)
     private final List<Taken<Event>> taken = new ArrayList<>();
-    private final int capacity = transactionCapacity;
+    private int takenDeferred; // how many of taken are from the deferred lane
+    private int capacity; // transactionCapacity when the transaction began its life
     private int putAttempts; // counted here, added to the shared counter once per transaction
     private int takeAttempts;
-    // The thread committing through commitImmediately, for that commit only. A thread rather than
-    // a flag so that another thread's misuse (Flume then refuses its commit) cannot turn the
-    // owner's concurrent commit into an immediate one: doCommit runs on the owner's thread only.
-    private volatile Thread immediateFor;
+
+    DisruptorTransaction(Thread owner) {
+      super(owner);
+    }
 
     DisruptorChannel channel() {
       return DisruptorChannel.this;
+    }
+
+    @Override
+    protected void onNew() {
+      capacity = transactionCapacity; // a reload applies from the thread's next transaction
     }
 
     @Override
@@ -320,32 +352,37 @@ public class DisruptorChannel extends BasicChannelSemantics
         return null;
       }
       taken.add(t);
+      if (t.deferred()) {
+        takenDeferred++;
+      }
       return t.event();
     }
 
     @Override
-    protected void doCommit() throws InterruptedException {
+    protected void doCommit(boolean immediate) throws InterruptedException {
       int puts = putNow.size() + putLater.size();
-      if (puts > 0) {
-        boolean immediate = immediateFor == Thread.currentThread();
+      if (puts > 0 || !taken.isEmpty()) {
         long wait = immediate ? 0 : keepAliveNanos;
         try {
-          store.put(putNow, putLater, wait);
+          store.commit(putNow, putLater, taken, takenDeferred, wait);
         } catch (EventStore.FullException e) {
           throw new ChannelFullException("Channel " + getName() + " is full: " + e.getMessage()
               + (immediate ? " (committed immediately, without waiting)" : " after waiting "
               + TimeUnit.NANOSECONDS.toSeconds(wait) + " s (keep-alive)")
               + "; the sink is not keeping up");
         }
+      }
+      if (puts > 0) {
         counter.countPuts(puts);
         if (clamped > 0) {
           clamps.count(clamped, clampedAheadMillis, maxHoldMillis);
         }
       }
       if (!taken.isEmpty()) {
-        store.commit(taken);
         counter.countTakes(taken.size());
-        recordLag();
+        if (takenDeferred > 0) {
+          recordLag();
+        }
       }
       clear();
     }
@@ -399,6 +436,7 @@ public class DisruptorChannel extends BasicChannelSemantics
       clocks = null;
       clamped = 0;
       taken.clear();
+      takenDeferred = 0;
     }
   }
 

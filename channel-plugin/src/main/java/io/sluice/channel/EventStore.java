@@ -50,6 +50,7 @@ final class EventStore<E> {
   // written under takeLock whenever the redelivery queue or the deferred lane's head changes.
   private volatile int redeliveries;
   private volatile long nextDeferredDue = Long.MAX_VALUE;
+  private volatile int deferredHeld; // deferred.size(), for readers without the lock
 
   // When takers nap rather than announce their wait (see streaming()): under takeLock.
   private static final long NAP_NANOS = 50_000;
@@ -66,30 +67,53 @@ final class EventStore<E> {
   }
 
   /**
-   * Stores a committed transaction's events: {@code now} to the express lane, {@code later} (each
-   * with its due time) to the deferred lane, waiting up to {@code timeoutNanos} for room in each.
-   * All or nothing.
+   * Commits a transaction: stores its puts ({@code now} to the express lane, {@code later}, each
+   * with its due time, to the deferred lane) and frees the room its takes held ({@code taken}, of
+   * which {@code takenDeferred} from the deferred lane).
+   *
+   * <p>Room is netted per lane, as MemoryChannel nets its one queue: a lane's takes make room for
+   * the same number of puts to that lane, so the commit waits (up to {@code timeoutNanos}) only
+   * for the puts beyond its takes, and frees what its takes leave over. A taken express event frees
+   * no room for a deferred put, nor the reverse: the lanes are bounded apart, the express one by
+   * the ring's slots. All or nothing: a {@link FullException} stores nothing and frees nothing, the
+   * takes keep their room for a rollback.
    */
-  void put(List<E> now, List<Taken<E>> later, long timeoutNanos)
-      throws FullException, InterruptedException {
-    long start = later.isEmpty() ? 0 : System.nanoTime(); // a clock read only when two waits share it
-    if (!now.isEmpty() && !expressSpace.tryReserve(now.size(), timeoutNanos)) {
-      throw new FullException("no room for " + now.size() + " events in the express lane ("
+  void commit(List<E> now, List<Taken<E>> later, List<Taken<E>> taken, int takenDeferred,
+      long timeoutNanos) throws FullException, InterruptedException {
+    int expressMore = now.size() - (taken.size() - takenDeferred);
+    int deferredMore = later.size() - takenDeferred;
+    // A clock read only when two waits share the timeout.
+    long start = expressMore > 0 && deferredMore > 0 ? System.nanoTime() : 0;
+    if (expressMore > 0 && !expressSpace.tryReserve(expressMore, timeoutNanos)) {
+      throw new FullException("no room for " + expressMore + " more events in the express lane ("
           + expressSpace.capacity() + ")");
     }
     boolean reserved = false;
     try {
-      reserved = later.isEmpty() || deferredSpace.tryReserve(
-          later.size(), Math.max(0, timeoutNanos - (System.nanoTime() - start)));
+      reserved = deferredMore <= 0 || deferredSpace.tryReserve(deferredMore,
+          start == 0 ? timeoutNanos : Math.max(0, timeoutNanos - (System.nanoTime() - start)));
     } finally {
-      if (!reserved) { // no room, or interrupted while waiting: give the express room back
-        expressSpace.release(now.size());
+      if (!reserved && expressMore > 0) { // no room, or interrupted: give the express room back
+        expressSpace.release(expressMore);
       }
     }
     if (!reserved) {
-      throw new FullException("no room for " + later.size() + " events in the deferred lane ("
+      throw new FullException("no room for " + deferredMore + " more events in the deferred lane ("
           + deferredSpace.capacity() + ")");
     }
+    publish(now, later);
+    // The takes' room left over. Their events were read before this commit (a take reads its
+    // slot before returning), so the ring may hand their slots to the next lap at once.
+    if (expressMore < 0) {
+      expressSpace.release(-expressMore);
+    }
+    if (deferredMore < 0) {
+      deferredSpace.release(-deferredMore);
+    }
+  }
+
+  /** Makes a committed transaction's puts visible to takers; their room is reserved. */
+  private void publish(List<E> now, List<Taken<E>> later) {
     express.publish(now);
     if (!later.isEmpty()) {
       takeLock.lock();
@@ -97,12 +121,12 @@ final class EventStore<E> {
         for (Taken<E> t : later) {
           deferred.add(t);
         }
-        nextDeferredDue = deferred.nextDue();
+        deferredChanged();
         available.signalAll();
       } finally {
         takeLock.unlock();
       }
-    } else {
+    } else if (!now.isEmpty()) {
       wakeTakers();
     }
   }
@@ -215,20 +239,14 @@ final class EventStore<E> {
 
   private Taken<E> pollDeferred() {
     Taken<E> t = deferred.poll();
-    nextDeferredDue = deferred.nextDue();
+    deferredChanged();
     return t;
   }
 
-  /** The takes committed: their room is free again. */
-  void commit(List<Taken<E>> taken) {
-    int nDeferred = 0;
-    for (Taken<E> t : taken) {
-      if (t.deferred()) {
-        nDeferred++;
-      }
-    }
-    expressSpace.release(taken.size() - nDeferred);
-    deferredSpace.release(nDeferred);
+  /** Publishes the deferred lane's head and size to readers without the lock. Under takeLock. */
+  private void deferredChanged() {
+    nextDeferredDue = deferred.nextDue();
+    deferredHeld = deferred.size();
   }
 
   /** The takes rolled back: the events go back to the head, in the order they were taken. */
@@ -294,7 +312,7 @@ final class EventStore<E> {
         }
       }
       redeliveries = redelivery.size();
-      nextDeferredDue = deferred.nextDue();
+      deferredChanged();
       expressSpace.force(events.size() - nDeferred);
       deferredSpace.force(nDeferred);
       available.signalAll();
@@ -314,12 +332,16 @@ final class EventStore<E> {
 
   /** Events held in the deferred lane, due or not. */
   long deferredDepth() {
-    takeLock.lock();
-    try {
-      return deferred.size();
-    } finally {
-      takeLock.unlock();
-    }
+    return deferredHeld;
+  }
+
+  /**
+   * Events in the channel, as MemoryChannel's {@code ChannelSize} counts them: both lanes and the
+   * rolled-back events, but not events taken by transactions that have not committed (they still
+   * hold their room: see {@link #used}). Approximate while puts and takes run.
+   */
+  long held() {
+    return express.size() + redeliveries + deferredHeld;
   }
 
   /** How late the most overdue deferred event is, in ms; 0 when none is due. */

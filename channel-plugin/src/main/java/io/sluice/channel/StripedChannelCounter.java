@@ -98,7 +98,11 @@ final class StripedChannelCounter extends ChannelCounter {
     return takeSuccesses.sum();
   }
 
-  /** Events held, as the store counts them now: no commit has to keep it up to date. */
+  /**
+   * Events in the channel as the store counts them now, those taken by transactions not yet
+   * committed left out (as MemoryChannel's queue leaves them out); read live, so no commit has to
+   * keep it up to date.
+   */
   @Override
   public long getChannelSize() {
     return size.getAsLong();

@@ -295,6 +295,64 @@ abstract class ChannelContractTest {
     assertEquals(expected, drain(ch, TX_CAPACITY));
   }
 
+  /** In one transaction on the calling thread: takes {@code takes} events, puts these, commits. */
+  private static List<String> takeAndPut(Channel ch, int takes, List<String> puts) {
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    try {
+      List<String> taken = new ArrayList<>();
+      for (int i = 0; i < takes; i++) {
+        taken.add(body(ch.take()));
+      }
+      for (String b : puts) {
+        ch.put(event(b));
+      }
+      tx.commit();
+      return taken;
+    } catch (RuntimeException | Error e) {
+      tx.rollback();
+      throw e;
+    } finally {
+      tx.close();
+    }
+  }
+
+  @Test
+  void aTransactionOnAFullChannelNeedsRoomOnlyForThePutsBeyondItsTakes() {
+    Channel ch = start();
+    fill(ch, "f", CAPACITY);
+    assertEquals(bodies("f", 0, 5), takeAndPut(ch, 5, bodies("a", 0, 5)), "as many in as out");
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")), "still full");
+    assertEquals(bodies("f", 5, 10), takeAndPut(ch, 5, bodies("b", 0, 3)), "fewer in than out");
+    putBodies(ch, bodies("c", 0, 2)); // the two places that transaction freed
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")));
+    List<String> expected = new ArrayList<>(bodies("f", 10, CAPACITY));
+    expected.addAll(bodies("a", 0, 5));
+    expected.addAll(bodies("b", 0, 3));
+    expected.addAll(bodies("c", 0, 2));
+    assertEquals(expected, takeExactly(ch, CAPACITY));
+  }
+
+  @Test
+  void aTransactionOnAFullChannelPuttingMoreThanItTakesFailsWholeAndRollsBackWhole() {
+    Channel ch = start();
+    fill(ch, "f", CAPACITY);
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    assertEquals(bodies("f", 0, 3), List.of(body(ch.take()), body(ch.take()), body(ch.take())));
+    for (String b : bodies("x", 0, 4)) {
+      ch.put(event(b));
+    }
+    assertThrows(ChannelFullException.class, tx::commit, "one place short");
+    tx.rollback();
+    tx.close();
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")),
+        "the rolled-back takes kept their room");
+    assertEquals(bodies("f", 0, CAPACITY), takeExactly(ch, CAPACITY),
+        "the takes are back at the head, in order, and none of the puts is stored");
+    assertEquals(List.of(), take(ch, 1));
+  }
+
   // ---------------------------------------------------------------------- transaction capacity
 
   @Test
@@ -410,6 +468,174 @@ abstract class ChannelContractTest {
     assertEquals(List.of(), take(ch, 1));
   }
 
+  @Test
+  void everyCallOutOfTheTransactionsOrderIsRefusedWithIllegalStateException() {
+    Channel ch = start();
+    putBodies(ch, List.of("held"));
+    Transaction tx = ch.getTransaction();
+    // NEW: only begin and close.
+    assertThrows(IllegalStateException.class, tx::commit);
+    assertThrows(IllegalStateException.class, tx::rollback);
+    assertThrows(IllegalStateException.class, () -> ch.put(event("new")));
+    assertThrows(IllegalStateException.class, ch::take);
+    tx.begin();
+    // OPEN: no second begin, no close before commit or rollback; neither refusal ends it.
+    assertThrows(IllegalStateException.class, tx::begin);
+    assertThrows(IllegalStateException.class, tx::close);
+    ch.put(event("open"));
+    assertEquals("held", body(ch.take()));
+    tx.commit();
+    // COMPLETED: only close; the thread's transaction is still this one.
+    assertSame(tx, ch.getTransaction());
+    assertThrows(IllegalStateException.class, tx::begin);
+    assertThrows(IllegalStateException.class, tx::commit);
+    assertThrows(IllegalStateException.class, tx::rollback);
+    assertThrows(IllegalStateException.class, () -> ch.put(event("completed")));
+    assertThrows(IllegalStateException.class, ch::take);
+    tx.close();
+    // CLOSED: nothing at all, on the transaction or through the channel.
+    assertThrows(IllegalStateException.class, tx::begin);
+    assertThrows(IllegalStateException.class, tx::commit);
+    assertThrows(IllegalStateException.class, tx::rollback);
+    assertThrows(IllegalStateException.class, tx::close);
+    assertThrows(IllegalStateException.class, () -> ch.put(event("closed")));
+    assertThrows(IllegalStateException.class, ch::take);
+
+    Transaction rolled = ch.getTransaction();
+    rolled.begin();
+    rolled.rollback();
+    assertThrows(IllegalStateException.class, rolled::commit, "a rolled-back transaction is done");
+    assertThrows(IllegalStateException.class, rolled::rollback);
+    rolled.close();
+    Transaction unused = ch.getTransaction();
+    unused.close(); // a transaction never begun may be closed
+    assertEquals(List.of("open"), take(ch, 5));
+  }
+
+  @Test
+  void aClosedTransactionStaysClosedAfterItsThreadGetsTheNextOne() {
+    Channel ch = start();
+    Transaction first = ch.getTransaction();
+    first.begin();
+    first.commit();
+    first.close();
+    Transaction next = ch.getTransaction();
+    next.begin();
+    ch.put(event("next"));
+    // Calls on the closed transaction must not reach the thread's open one.
+    assertThrows(IllegalStateException.class, first::rollback);
+    assertThrows(IllegalStateException.class, first::commit);
+    assertThrows(IllegalStateException.class, first::close);
+    assertThrows(IllegalStateException.class, first::begin);
+    next.commit();
+    next.close();
+    assertEquals(List.of("next"), take(ch, 5));
+  }
+
+  @Test
+  void aNullEventIsRefusedWithIllegalArgumentException() {
+    Channel ch = start();
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    assertThrows(IllegalArgumentException.class, () -> ch.put(null));
+    ch.put(event("after"));
+    tx.commit();
+    tx.close();
+    assertEquals(List.of("after"), take(ch, 5));
+  }
+
+  @Test
+  void aThreadHasOneTransactionPerChannelEachIndependentOfTheOthers() {
+    Channel a = start();
+    Channel b = start();
+    Transaction ta = a.getTransaction();
+    Transaction tb = b.getTransaction();
+    assertNotSame(ta, tb);
+    ta.begin();
+    tb.begin();
+    a.put(event("to-a"));
+    b.put(event("to-b"));
+    tb.rollback();
+    tb.close();
+    assertSame(ta, a.getTransaction(), "closing b's transaction leaves a's open");
+    ta.commit();
+    ta.close();
+    assertEquals(List.of("to-a"), take(a, 5));
+    assertEquals(List.of(), take(b, 5));
+  }
+
+  @Test
+  void aCommitThatFailedLeavesTheTransactionOpenToBeCommittedAgain() throws Exception {
+    Channel ch = start();
+    fill(ch, "f", CAPACITY);
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    ch.put(event("retried"));
+    assertThrows(ChannelFullException.class, tx::commit);
+    assertEquals(List.of("f0"), onOther(() -> take(ch, 1)));
+    tx.commit();
+    tx.close();
+    List<String> expected = new ArrayList<>(bodies("f", 1, CAPACITY));
+    expected.add("retried");
+    assertEquals(expected, takeExactly(ch, CAPACITY));
+  }
+
+  // ------------------------------------------------------------------------------- interruption
+
+  @Test
+  void anInterruptedTakeOnAnEmptyChannelReturnsNullAtOnceAndKeepsTheInterrupt() {
+    Channel ch = start("keep-alive", "10");
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    Thread.currentThread().interrupt(); // as SinkRunner interrupts its thread at stop
+    long t0 = System.nanoTime();
+    try {
+      assertNull(ch.take());
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set again");
+    } finally {
+      Thread.interrupted();
+    }
+    assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 5_000, "keep-alive is 10 s");
+    tx.commit();
+    tx.close();
+  }
+
+  @Test
+  void anInterruptedCommitWaitingForRoomFailsWithChannelExceptionAndRollsBack() {
+    Channel ch = start("keep-alive", "10");
+    fill(ch, "f", CAPACITY);
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    ch.put(event("interrupted"));
+    Thread.currentThread().interrupt();
+    long t0 = System.nanoTime();
+    ChannelException e;
+    try {
+      e = assertThrows(ChannelException.class, tx::commit);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set again");
+    } finally {
+      Thread.interrupted();
+    }
+    assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 5_000, "keep-alive is 10 s");
+    assertInstanceOf(InterruptedException.class, e.getCause());
+    tx.rollback();
+    tx.close();
+    assertEquals(bodies("f", 0, CAPACITY), takeExactly(ch, CAPACITY));
+    assertEquals(0, counter(ch.getName()).getChannelSize(), "nothing of the failed commit");
+  }
+
+  @Test
+  void aChannelIsIdleUntilStartedAndStoppedAfterStop() {
+    Channel ch = configure(newChannel(), uniqueName("lifecycle"), context("capacity",
+        Integer.toString(CAPACITY), "transactionCapacity", Integer.toString(TX_CAPACITY)));
+    assertEquals(LifecycleState.IDLE, ch.getLifecycleState());
+    ch.start();
+    started.add(ch);
+    assertEquals(LifecycleState.START, ch.getLifecycleState());
+    ch.stop();
+    assertEquals(LifecycleState.STOP, ch.getLifecycleState());
+  }
+
   // ----------------------------------------------------------------------------------- counters
 
   @Test
@@ -442,6 +668,35 @@ abstract class ChannelContractTest {
     assertEquals(bodies("m", 3, 5), drain(ch, TX_CAPACITY));
     assertEquals(5, c.getEventTakeSuccessCount());
     assertEquals(0, c.getChannelSize());
+  }
+
+  @Test
+  void channelSizeLeavesOutEventsTakenByTransactionsNotYetCommitted() throws Exception {
+    Channel ch = start();
+    ChannelCounterMBean c = counter(ch.getName());
+    putBodies(ch, bodies("z", 0, 10));
+    assertEquals(bodies("z", 0, 4), onOther(() -> {
+      Transaction tx = ch.getTransaction();
+      tx.begin();
+      List<String> got = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        got.add(body(ch.take()));
+      }
+      return got; // taken, not committed
+    }));
+    // MemoryChannel sets ChannelSize at each commit and rollback: this commit brings it up to date.
+    putBodies(ch, List.of("z10"));
+    assertEquals(10 - 4 + 1, c.getChannelSize(), "the four taken events are not in the channel");
+    assertEquals(100.0 * 7 / c.getChannelCapacity(), c.getChannelFillPercentage(), 1e-9);
+    onOther(() -> {
+      Transaction tx = ch.getTransaction();
+      tx.rollback();
+      tx.close();
+      return null;
+    });
+    assertEquals(11, c.getChannelSize(), "rolled back: in the channel again");
+    assertEquals(bodies("z", 0, 3), take(ch, 3));
+    assertEquals(8, c.getChannelSize(), "committed takes have left");
   }
 
   // -------------------------------------------------------------------------- lifecycle, reload

@@ -4,6 +4,7 @@ import static io.sluice.channel.ChannelTestSupport.context;
 import static io.sluice.channel.ChannelTestSupport.counter;
 import static io.sluice.channel.ChannelTestSupport.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -115,7 +116,7 @@ class DisruptorChannelStressTest {
         "transactionCapacity", Integer.toString(TX_CAPACITY), "keep-alive", "1",
         "deferred.capacity", Integer.toString(DEFERRED_CAPACITY), "deferred.maxLag", "20ms"));
     ch.start();
-    // ChannelSize is the room in use in both lanes, read live from the store.
+    // ChannelSize: the events in both lanes (those taken by open transactions left out), read live.
     ChannelCounterMBean counter = counter(ch.getName());
     Gauge<Long> deferredDepthGauge = deferredDepth(ch);
     long bound = CAPACITY + DEFERRED_CAPACITY;
@@ -202,7 +203,43 @@ class DisruptorChannelStressTest {
     assertEquals(run.total(), counter.getEventTakeSuccessCount());
     assertTrue(run.maxUsed.get() <= bound, "max used " + run.maxUsed);
     assertTrue(run.deferredPut.get() > 0, "the deferred lane was exercised");
+    assertAllRoomFree(ch);
     ch.stop();
+  }
+
+  /**
+   * No room leaked: with every event delivered, each lane takes its full capacity again, and not
+   * one event more (committed immediately, so a full lane fails at once).
+   */
+  private static void assertAllRoomFree(DisruptorChannel ch) {
+    long farAhead = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
+    for (boolean deferred : new boolean[] {false, true}) {
+      int lane = deferred ? DEFERRED_CAPACITY : CAPACITY;
+      for (int seq = 0; seq < lane; seq += TX_CAPACITY) {
+        commitImmediately(ch, deferred, seq, TX_CAPACITY, farAhead);
+      }
+      int seq = lane;
+      assertThrows(ChannelFullException.class,
+          () -> commitImmediately(ch, deferred, seq, 1, farAhead),
+          (deferred ? "deferred" : "express") + " lane: room for more than its capacity");
+    }
+  }
+
+  private static void commitImmediately(DisruptorChannel ch, boolean deferred, int from, int n,
+      long releaseAt) {
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    try {
+      for (int i = from; i < from + n; i++) {
+        ch.put(stressEvent(-1, i, deferred ? releaseAt : Long.MIN_VALUE));
+      }
+      ch.commitImmediately(tx);
+    } catch (RuntimeException e) {
+      tx.rollback();
+      throw e;
+    } finally {
+      tx.close();
+    }
   }
 
   private static void produce(DisruptorChannel ch, Run run, int producer, AtomicBoolean stop) {

@@ -362,6 +362,51 @@ class DisruptorChannelTest {
   }
 
   @Test
+  void aTransactionsTakesFromALaneMakeRoomForItsPutsToThatLaneOnly() {
+    DisruptorChannel ch = start("capacity", "4", "transactionCapacity", "4",
+        "deferred.capacity", "2", "deferred.maxLag", "0ms");
+    long t0 = now();
+    put(ch, batched("d0", t0), batched("d1", t0));
+    putBodies(ch, bodies("e", 0, 4));
+    advanceMillis(1); // d0 and d1 are now late: taken before the express events
+    // Both lanes are full. A deferred take frees no express room, an express take no deferred room.
+    Transaction tx = ch.getTransaction();
+    tx.begin();
+    assertEquals("d0", body(ch.take()));
+    ch.put(event("express-for-deferred"));
+    assertThrows(ChannelFullException.class, tx::commit);
+    tx.rollback();
+    tx.close();
+    tx = ch.getTransaction();
+    tx.begin();
+    assertEquals(List.of("d0", "d1", "e0"), List.of(body(ch.take()), body(ch.take()),
+        body(ch.take())));
+    ch.put(batched("deferred-for-express", t0));
+    ch.put(batched("deferred-for-express", t0));
+    ch.put(batched("deferred-for-express", t0));
+    assertThrows(ChannelFullException.class, tx::commit, "three deferred puts, two deferred takes");
+    tx.rollback();
+    tx.close();
+
+    long later = t0 + 60_000;
+    Event[] puts = {batched("b0", later), batched("b1", later), event("x0"), event("x1")};
+    tx = ch.getTransaction();
+    tx.begin();
+    assertEquals(List.of("d0", "d1", "e0", "e1"), List.of(body(ch.take()), body(ch.take()),
+        body(ch.take()), body(ch.take())));
+    for (Event e : puts) {
+      ch.put(e);
+    }
+    tx.commit(); // two in and two out of each lane
+    tx.close();
+    assertThrows(ChannelFullException.class, () -> putBodies(ch, List.of("over")));
+    assertThrows(ChannelFullException.class, () -> put(ch, batched("over", t0)));
+    assertEquals(List.of("e2", "e3", "x0", "x1"), take(ch, 4));
+    advanceMillis(60_000);
+    assertEquals(List.of("b0", "b1"), take(ch, 4));
+  }
+
+  @Test
   void onlyBatchedEventsWithANumericReleaseAtAreDeferred() {
     DisruptorChannel ch = start();
     long future = now() + 60_000;

@@ -8,6 +8,7 @@ import static io.sluice.channel.ChannelTestSupport.put;
 import static io.sluice.channel.ChannelTestSupport.take;
 import static io.sluice.channel.ChannelTestSupport.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.metrics.SluiceMetrics;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.flume.ChannelFullException;
 import org.apache.flume.Context;
 import org.apache.flume.conf.Configurables;
 import org.apache.flume.lifecycle.LifecycleState;
@@ -134,6 +136,35 @@ class DisruptorChannelTimeTest {
     clock.advanceMillis(1);
     assertEquals(List.of("a-year-ahead", "an-hour-ahead"), take(ch, 16),
         "held deferred.maxHold (1m by default) after the put, in put order");
+  }
+
+  @Test
+  void aLabelBeyondTheDefaultMaxHoldIsHeldSixtySecondsFromItsPutNotFromTheChannelsStart() {
+    DisruptorChannel ch = start(); // deferred.maxHold left at its default
+    clock.advanceMillis(25_000); // the put comes well after the start
+    put(ch, batched("ten-days-ahead", wall() + Duration.ofDays(10).toMillis()));
+    assertEquals(1, clamped(ch), "channel.<name>.deferred.clamped");
+    clock.advanceMillis(59_999);
+    assertEquals(List.of(), take(ch, 16), "held until its put + 60 s");
+    clock.advanceMillis(1);
+    assertEquals(List.of("ten-days-ahead"), take(ch, 16), "and not a millisecond longer");
+  }
+
+  @Test
+  void labelsDaysAheadFillTheDeferredLaneForMaxHoldAtMost() {
+    DisruptorChannel ch = start("deferred.capacity", "4");
+    long days = Duration.ofDays(3).toMillis();
+    for (int i = 0; i < 4; i++) {
+      put(ch, batched("parked" + i, wall() + days));
+    }
+    assertThrows(ChannelFullException.class, () -> put(ch, batched("honest", wall() + 100)),
+        "the lane is full of events labelled days ahead");
+    clock.advanceMillis(60_000);
+    assertEquals(List.of("parked0", "parked1", "parked2", "parked3"), take(ch, 16));
+    put(ch, batched("honest", wall() + 100));
+    clock.advanceMillis(100);
+    assertEquals(List.of("honest"), take(ch, 16));
+    assertEquals(4, clamped(ch));
   }
 
   @Test
