@@ -15,10 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Every key's accepted range, checked at configure time with the key and the range named. */
 class ChannelSettingsTest {
 
-  private static final long HEAP_256_GIB = 256L << 30; // room for the largest ring
+  private static final long HEAP_64_GIB = 64L << 30;
 
   private static ChannelSettings parse(String... keyValues) {
-    return ChannelSettings.parse(context(keyValues), 0, HEAP_256_GIB);
+    return ChannelSettings.parse(context(keyValues), 0, HEAP_64_GIB);
   }
 
   private static IllegalArgumentException refused(String key, String value) {
@@ -34,7 +34,7 @@ class ChannelSettingsTest {
 
   @Test
   void defaultsAreFlumesAndTheDocumentedOnes() {
-    ChannelSettings s = ChannelSettings.parse(new Context(), 0, HEAP_256_GIB);
+    ChannelSettings s = ChannelSettings.parse(new Context(), 0, HEAP_64_GIB);
     assertEquals(65536, s.ringSize());
     assertEquals(1000, s.transactionCapacity());
     assertEquals(TimeUnit.SECONDS.toNanos(3), s.keepAliveNanos());
@@ -52,7 +52,7 @@ class ChannelSettingsTest {
   void theBoundsOfEachRangeAreAccepted(String key, String value) {
     Context ctx = context("transactionCapacity", "1"); // so that capacity 1 is valid
     ctx.put(key, value);
-    ChannelSettings.parse(ctx, 0, HEAP_256_GIB);
+    ChannelSettings.parse(ctx, 0, HEAP_64_GIB);
   }
 
   @ParameterizedTest(name = "{0} = {1} is refused: {2}")
@@ -87,14 +87,14 @@ class ChannelSettingsTest {
     long heap = 512L << 20;
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ChannelSettings.parse(context("capacity", "1073741824"), 0, heap));
-    assertEquals("Invalid value for 'capacity': '1073741824'; expected at most 2097152 with this"
-        + " JVM's maximum heap of 512 MiB: a ring of 1073741824 slots preallocates about 72 GiB"
-        + " (72 bytes a slot) and may take at most half the heap; raise -Xmx or lower capacity",
+    assertEquals("Invalid value for 'capacity': '1073741824'; expected at most 8388608 with this"
+        + " JVM's maximum heap of 512 MiB: a ring of 1073741824 slots preallocates about 24 GiB"
+        + " (24 bytes a slot) and may take at most half the heap; raise -Xmx or lower capacity",
         e.getMessage());
     // The largest ring the message offers is accepted; the next is not.
-    ChannelSettings.parse(context("capacity", "2097152"), 0, heap);
+    ChannelSettings.parse(context("capacity", "8388608"), 0, heap);
     assertThrows(IllegalArgumentException.class,
-        () -> ChannelSettings.parse(context("capacity", "2097153"), 0, heap));
+        () -> ChannelSettings.parse(context("capacity", "8388609"), 0, heap));
     // Flume's default heap (-Xmx20m) still takes the default capacity.
     ChannelSettings.parse(context("capacity", "65536"), 0, 20L << 20);
   }

@@ -548,7 +548,11 @@ public final class SourceBenchmark {
         if (subject.udp()) {
           sluiceKernel = agent.counter(SLUICE + "dropped.kernel", "Value");
         }
-        for (String why : new String[] {"full", "rejected", "error", "oversize", "stopped"}) {
+        // The drop reasons each kind of source registers (SourceMetrics.Kind).
+        String[] reasons = subject.udp()
+            ? new String[] {"full", "rejected", "error", "stopped", "poison"}
+            : new String[] {"oversize", "stopped", "poison"};
+        for (String why : reasons) {
           dropped += agent.counter(SLUICE + "dropped." + why, "Count");
         }
         invalid = agent.counter(SLUICE + "invalid", "Count");
