@@ -16,10 +16,18 @@ import org.apache.flume.Event;
  * A connection's events on their way into the channels, and the push-back on its reading.
  *
  * <p>Events come from the connection's {@link Reader} in order and go out in batches, one {@link
- * Shipment} under way at a time (so their order holds), while the next batch fills. The reader may
- * cut more bytes into events only while that next batch has room, and reads the socket only while
- * this flow is {@link State#READING}: a connection thus holds at most two batches, plus what its
- * reader has read and not cut.
+ * Shipment} under way at a time (so their order holds), while the next ones fill. The reader may
+ * cut more bytes into events only while fewer than {@link #readAhead()} events wait, and reads
+ * the socket only while this flow is {@link State#READING}: a connection thus holds at most one
+ * batch under way and that many events, plus what its reader has read and not cut.
+ *
+ * <p>Why read ahead more than one batch: with Flume's default batch of 100, a reader allowed one
+ * batch ahead stopped after every 100 events until the batch under way came back, so the I/O
+ * thread and the delivery thread took turns, each waking the other. Up to {@value
+ * #READ_AHEAD_EVENTS} events ahead keep the I/O thread cutting while a batch is delivered. So that
+ * many connections cannot hold that much each, connections share {@value #READ_AHEAD_BUDGET}
+ * events of read-ahead: with more than {@code READ_AHEAD_BUDGET / READ_AHEAD_EVENTS} open, each
+ * reads ahead its share, and never less than one batch (as before).
  *
  * <p>States, in one field:
  *
@@ -47,6 +55,12 @@ import org.apache.flume.Event;
  */
 final class ConnectionFlow {
 
+  /** Events a connection may hold beyond the batch under way, when its batches are smaller. */
+  static final int READ_AHEAD_EVENTS = 1000;
+
+  /** Events of read-ahead beyond one batch that a source's connections share. */
+  static final int READ_AHEAD_BUDGET = 65_536;
+
   static final long FIRST_BACKOFF_MILLIS = 50;
   static final long MAX_BACKOFF_MILLIS = 1000;
 
@@ -67,6 +81,9 @@ final class ConnectionFlow {
   /** Hears of flows ending, and of connections closing while they still hold events. */
   interface Registry {
     void started(ConnectionFlow flow);
+
+    /** Flows started and not finished (read often: a plain volatile read). */
+    int open();
 
     void draining(ConnectionFlow flow);
 
@@ -117,14 +134,20 @@ final class ConnectionFlow {
     return state;
   }
 
-  /** Whether the reader may cut more events: the next batch has room. */
+  /** Whether the reader may cut more events: fewer than {@link #readAhead()} wait. */
   boolean room() {
-    return state != State.FINISHED && pending.size() < batchSize;
+    return state != State.FINISHED && pending.size() < readAhead();
+  }
+
+  /** Events the reader may cut ahead of the batch under way: this connection's share. */
+  private int readAhead() {
+    int share = READ_AHEAD_BUDGET / Math.max(1, registry.open());
+    return Math.max(batchSize, Math.min(READ_AHEAD_EVENTS, share));
   }
 
   /** Whether the reader should read the socket. */
   boolean wantsBytes() {
-    return state == State.READING && pending.size() < batchSize;
+    return state == State.READING && pending.size() < readAhead();
   }
 
   /** Events held: under way, refused, or waiting for the next batch. */

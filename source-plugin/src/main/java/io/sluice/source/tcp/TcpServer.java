@@ -56,6 +56,7 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
   private final Set<ConnectionFlow> flows = ConcurrentHashMap.newKeySet();
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger draining = new AtomicInteger();
+  private final AtomicInteger open = new AtomicInteger(); // flows.size(), without counting it
   private Channel server;
 
   private TcpServer(String sourceName, EventLoopGroup boss, EventLoopGroup workers,
@@ -125,6 +126,12 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
   @Override
   public void started(ConnectionFlow flow) {
     flows.add(flow);
+    open.incrementAndGet();
+  }
+
+  @Override
+  public int open() {
+    return open.get();
   }
 
   @Override
@@ -135,6 +142,7 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
   @Override
   public void finished(ConnectionFlow flow, boolean wasDraining) {
     flows.remove(flow);
+    open.decrementAndGet();
     if (wasDraining) {
       draining.decrementAndGet();
     }

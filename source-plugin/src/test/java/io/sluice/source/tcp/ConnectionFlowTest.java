@@ -144,16 +144,41 @@ class ConnectionFlowTest {
     ConnectionRig rig = rig(channel, 10, 0, 0);
     Connection c = rig.connect("10.0.0.1");
     ConnectionFlow flow = c.reader.flow();
-    c.lines("r0-", 0, 1000);
+    c.lines("r0-", 0, 3000);
     int held = flow.held();
-    // The batch under way, and the events of the one slice being cut when it was refused.
+    // The batch under way, the events read ahead (one connection: READ_AHEAD_EVENTS), and those
+    // of the one slice being cut when the reader stopped.
     int perSlice = FrameReader.SLICE_BYTES / (message("r0-0").length() + 1) + 1;
-    assertTrue(held <= 10 + perSlice, held + " events held");
+    assertTrue(held <= 10 + ConnectionFlow.READ_AHEAD_EVENTS + perSlice, held + " events held");
     for (int read = 1; read < 50; read++) {
       c.lines("r" + read + "-", 0, 1000); // an EmbeddedChannel hands reads in even when reading is off
     }
     assertEquals(held, flow.held(), "what came after the refusal stays bytes, not events");
     assertFalse(c.reading());
+  }
+
+  @Test
+  void connectionsShareTheReadAheadSoManyHoldNoMoreThanTheBudgetAndABatchOrTwoEach() {
+    TestChannel channel = new TestChannel(1);
+    int batch = 10;
+    ConnectionRig rig = rig(channel, batch, 0, 0);
+    int n = 2 * ConnectionFlow.READ_AHEAD_BUDGET / ConnectionFlow.READ_AHEAD_EVENTS; // 131
+    List<Connection> connections = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      connections.add(rig.connect("10.0.0." + (i % 250)));
+    }
+    int share = ConnectionFlow.READ_AHEAD_BUDGET / n; // 500: half of what one connection alone reads ahead
+    int perSlice = FrameReader.SLICE_BYTES / (message("r0-0").length() + 1) + 1;
+    long total = 0;
+    for (Connection c : connections) {
+      c.lines("r-", 0, 2000);
+      int held = c.reader.flow().held();
+      assertTrue(held > share - perSlice && held <= batch + share + perSlice,
+          held + " events held by one of " + n + " connections, whose share is " + share);
+      total += held;
+    }
+    assertTrue(total <= ConnectionFlow.READ_AHEAD_BUDGET + (long) n * (batch + perSlice),
+        total + " events held by " + n + " connections");
   }
 
   @Test

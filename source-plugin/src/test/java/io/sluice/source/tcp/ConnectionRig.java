@@ -33,6 +33,7 @@ final class ConnectionRig implements ConnectionFlow.Registry {
   final List<ConnectionFlow> draining = new ArrayList<>();
   final List<ConnectionFlow> finished = new ArrayList<>();
   ConnectionGate gate;
+  private int open; // flows started and not finished
 
   ConnectionRig(Delivery delivery, int batchSize, long idleSeconds, long frameSeconds) {
     this.metrics = delivery.metrics();
@@ -67,7 +68,14 @@ final class ConnectionRig implements ConnectionFlow.Registry {
   }
 
   @Override
-  public void started(ConnectionFlow flow) {}
+  public void started(ConnectionFlow flow) {
+    open++;
+  }
+
+  @Override
+  public int open() {
+    return open;
+  }
 
   @Override
   public void draining(ConnectionFlow flow) {
@@ -76,6 +84,7 @@ final class ConnectionRig implements ConnectionFlow.Registry {
 
   @Override
   public void finished(ConnectionFlow flow, boolean wasDraining) {
+    open--;
     finished.add(flow);
   }
 
