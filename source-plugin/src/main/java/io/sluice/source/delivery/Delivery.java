@@ -2,6 +2,7 @@ package io.sluice.source.delivery;
 
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.DropReason;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,24 +73,51 @@ public final class Delivery implements AutoCloseable {
    * once, on this thread, when {@link #inline()}; else later, from a delivery thread.
    */
   public void attempt(Shipment s, Executor callerLoop, Consumer<Outcome> done) {
+    attemptInOrder(List.of(s), callerLoop, outcomes -> done.accept(outcomes.get(0)));
+  }
+
+  /**
+   * Attempts {@code shipments} one after the other, in order, up to the first one refused, and
+   * gives the outcomes of those attempted (every one accepted but perhaps the last) to {@code
+   * done} on {@code callerLoop}, as {@link #attempt} does. The shipments after a refused one are
+   * not attempted. One hand-over to a delivery thread and back for all of them: with small
+   * batches, one per batch cost more than the batch's commit.
+   */
+  public void attemptInOrder(List<Shipment> shipments, Executor callerLoop,
+      Consumer<List<Outcome>> done) {
     if (threads == null) {
-      done.accept(counted(s, s.attempt()));
+      done.accept(attemptEach(shipments));
       return;
     }
     try {
       threads.execute(callerLoop, () -> {
-        Outcome o = counted(s, s.attempt());
+        List<Outcome> outcomes = attemptEach(shipments);
         try {
-          callerLoop.execute(() -> done.accept(o));
+          callerLoop.execute(() -> done.accept(outcomes));
         } catch (RejectedExecutionException stopped) {
           // The caller's I/O thread has ended: its source stopped and counted what it held.
-          LOG.debug("Source {}: an outcome came back after its reader stopped: {}", sourceName, o);
+          LOG.debug("Source {}: outcomes came back after its reader stopped: {}", sourceName, outcomes);
         }
       });
     } catch (RejectedExecutionException e) {
-      done.accept(counted(s, Outcome.refused(Refusal.FULL, new ChannelFullException(
-          "all " + DeliveryThreads.MAX_SHARED + " delivery threads of source " + sourceName + " are waiting on full channels"))));
+      done.accept(List.of(counted(shipments.get(0), Outcome.refused(Refusal.FULL, new ChannelFullException(
+          "all " + DeliveryThreads.MAX_SHARED + " delivery threads of source " + sourceName + " are waiting on full channels")))));
     }
+  }
+
+  private List<Outcome> attemptEach(List<Shipment> shipments) {
+    if (shipments.size() == 1) {
+      return List.of(counted(shipments.get(0), shipments.get(0).attempt()));
+    }
+    List<Outcome> outcomes = new ArrayList<>(shipments.size());
+    for (Shipment s : shipments) {
+      Outcome o = counted(s, s.attempt());
+      outcomes.add(o);
+      if (!o.accepted()) {
+        break;
+      }
+    }
+    return outcomes;
   }
 
   /** Runs one attempt on this thread, whatever the channels (for a source stopping or a test). */

@@ -15,19 +15,23 @@ import org.apache.flume.Event;
 /**
  * A connection's events on their way into the channels, and the push-back on its reading.
  *
- * <p>Events come from the connection's {@link Reader} in order and go out in batches, one {@link
- * Shipment} under way at a time (so their order holds), while the next ones fill. The reader may
- * cut more bytes into events only while fewer than {@link #readAhead()} events wait, and reads
- * the socket only while this flow is {@link State#READING}: a connection thus holds at most one
- * batch under way and that many events, plus what its reader has read and not cut.
+ * <p>Events come from the connection's {@link Reader} in order and go out in batches of at most
+ * {@code batchSize} (one transaction each), while the next ones fill. What is pending when the
+ * last hand-over comes back goes in one hand-over: its batches, up to {@value #MAX_SHIPMENTS}, are
+ * attempted one after the other, in order, up to the first refused, and the rest wait at the head
+ * again. The reader may cut more bytes into events only while fewer than {@link #readAhead()}
+ * events wait, and reads the socket only while this flow is {@link State#READING}: a connection
+ * thus holds what is under way and that many events, plus what its reader has read and not cut.
  *
- * <p>Why read ahead more than one batch: with Flume's default batch of 100, a reader allowed one
- * batch ahead stopped after every 100 events until the batch under way came back, so the I/O
- * thread and the delivery thread took turns, each waking the other. Up to {@value
- * #READ_AHEAD_EVENTS} events ahead keep the I/O thread cutting while a batch is delivered. So that
- * many connections cannot hold that much each, connections share {@value #READ_AHEAD_BUDGET}
- * events of read-ahead: with more than {@code READ_AHEAD_BUDGET / READ_AHEAD_EVENTS} open, each
- * reads ahead its share, and never less than one batch (as before).
+ * <p>Why read ahead, and hand batches over together: with Flume's default batch of 100, a reader
+ * allowed one batch ahead stopped after every 100 events until the batch under way came back, so
+ * the I/O thread and the delivery thread took turns, each waking the other for every batch
+ * (measured: the wake-ups and context switches were a quarter of the agent's CPU). Up to {@value
+ * #READ_AHEAD_EVENTS} events ahead keep the I/O thread cutting while batches are delivered, and
+ * the batches cut meanwhile go in one hand-over. So that many connections cannot hold that much
+ * each, connections share {@value #READ_AHEAD_BUDGET} events of read-ahead: with more than {@code
+ * READ_AHEAD_BUDGET / READ_AHEAD_EVENTS} open, each reads ahead its share, and never less than
+ * one batch (as before).
  *
  * <p>States, in one field:
  *
@@ -60,6 +64,9 @@ final class ConnectionFlow {
 
   /** Events of read-ahead beyond one batch that a source's connections share. */
   static final int READ_AHEAD_BUDGET = 65_536;
+
+  /** Batches handed to the delivery thread at once, attempted one after the other. */
+  static final int MAX_SHIPMENTS = 16;
 
   static final long FIRST_BACKOFF_MILLIS = 50;
   static final long MAX_BACKOFF_MILLIS = 1000;
@@ -102,7 +109,9 @@ final class ConnectionFlow {
 
   private State state = State.READING;
   private List<Event> pending;
-  private Shipment shipment; // under way, or refused and waiting for its retry
+  // Under way (attempted in order, one hand-over for all), or one refused and waiting for its
+  // retry; null when none.
+  private List<Shipment> shipments;
   private boolean attempting;
   private Scheduler.Cancellable retry;
   private long backoffMillis = FIRST_BACKOFF_MILLIS;
@@ -192,36 +201,46 @@ final class ConnectionFlow {
     finishIfDrained();
   }
 
+  /** Ships what is pending, in batches of at most {@code batchLimit}, up to {@value #MAX_SHIPMENTS}. */
   private void ship() {
-    if (shipment != null || retry != null || pending.isEmpty() || state == State.FINISHED) {
+    if (shipments != null || retry != null || pending.isEmpty() || state == State.FINISHED) {
       return;
     }
-    int n = Math.min(batchLimit, pending.size());
-    List<Event> batch;
-    if (n == pending.size()) {
-      batch = pending;
+    List<Shipment> next = new ArrayList<>(Math.min(MAX_SHIPMENTS, pending.size() / batchLimit + 1));
+    int from = 0;
+    while (from < pending.size() && next.size() < MAX_SHIPMENTS) {
+      int to = Math.min(pending.size(), from + batchLimit);
+      next.add(delivery.shipment(new ArrayList<>(pending.subList(from, to))));
+      metrics.batchOffered();
+      from = to;
+    }
+    if (from == pending.size()) {
       pending = new ArrayList<>(batchSize);
     } else {
-      batch = new ArrayList<>(pending.subList(0, n));
-      pending.subList(0, n).clear();
+      pending.subList(0, from).clear();
     }
-    metrics.batchOffered();
-    shipment = delivery.shipment(batch);
+    shipments = next;
     attempt();
   }
 
   private void attempt() {
     attempting = true;
-    delivery.attempt(shipment, loop, this::attempted);
+    delivery.attemptInOrder(shipments, loop, this::attempted);
   }
 
-  private void attempted(Outcome o) {
+  private void attempted(List<Outcome> outcomes) {
     attempting = false;
-    if (o.accepted()) {
-      held -= shipment.size();
-      shipment = null;
+    int accepted = 0;
+    while (accepted < outcomes.size() && outcomes.get(accepted).accepted()) {
+      held -= shipments.get(accepted).size();
+      accepted++;
+    }
+    if (accepted > 0) {
       backoffMillis = FIRST_BACKOFF_MILLIS;
       batchLimit = (int) Math.min(batchSize, 2L * batchLimit);
+    }
+    if (accepted == shipments.size()) {
+      shipments = null;
       if (state == State.ABANDONED) {
         lastAttempt();
         return;
@@ -234,15 +253,24 @@ final class ConnectionFlow {
       finishIfDrained();
       return;
     }
+    // The ones after the refused one were not attempted: their events wait at the head again.
+    Shipment refused = shipments.get(accepted);
+    List<Event> notAttempted = new ArrayList<>();
+    for (Shipment s : shipments.subList(accepted + 1, shipments.size())) {
+      notAttempted.addAll(s.events());
+    }
+    pending.addAll(0, notAttempted);
+    shipments = List.of(refused);
+    Outcome o = outcomes.get(accepted);
     if (state == State.ABANDONED) {
       finish();
       return;
     }
-    if (!shipment.decided()) {
+    if (!refused.decided()) {
       // Nothing of it was booked or committed: its events may go again in smaller batches.
-      pending.addAll(0, shipment.events());
-      batchLimit = o.refusal() == Refusal.REJECTED ? Math.max(1, shipment.size() / 2) : 1;
-      shipment = null;
+      pending.addAll(0, refused.events());
+      batchLimit = o.refusal() == Refusal.REJECTED ? Math.max(1, refused.size() / 2) : 1;
+      shipments = null;
     }
     long delay = o.refusal() == Refusal.REJECTED ? o.retryAfterMillis() : backoffMillis;
     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
@@ -259,7 +287,7 @@ final class ConnectionFlow {
     if (state == State.ABANDONED || state == State.FINISHED) {
       return;
     }
-    if (shipment != null) {
+    if (shipments != null) {
       attempt();
       return;
     }
@@ -271,7 +299,7 @@ final class ConnectionFlow {
   }
 
   private void finishIfDrained() {
-    if (state == State.DRAINING && shipment == null && retry == null && pending.isEmpty()
+    if (state == State.DRAINING && shipments == null && retry == null && pending.isEmpty()
         && reader.exhausted()) {
       finish();
     }
@@ -301,9 +329,9 @@ final class ConnectionFlow {
   }
 
   private void lastAttempt() {
-    if (shipment == null && !pending.isEmpty()) {
+    if (shipments == null && !pending.isEmpty()) {
       ship(); // attempted() calls back here until all is in, or finishes at the first refusal
-    } else if (shipment != null) {
+    } else if (shipments != null) {
       attempt();
     } else {
       finish();
@@ -312,9 +340,14 @@ final class ConnectionFlow {
 
   private void finish() {
     boolean wasDraining = state == State.DRAINING;
-    int lost = (shipment == null ? 0 : shipment.left()) + pending.size();
+    int lost = pending.size();
+    if (shipments != null) {
+      for (Shipment s : shipments) {
+        lost += s.left();
+      }
+    }
     state = State.FINISHED;
-    shipment = null;
+    shipments = null;
     pending.clear();
     held = 0;
     releaseSlot.run();

@@ -158,6 +158,32 @@ class ConnectionFlowTest {
   }
 
   @Test
+  void batchesReadAheadGoTogetherInOrderAndThoseAfterARefusedOneWaitAtTheHead() {
+    TestChannel channel = new TestChannel(25);
+    ConnectionRig rig = rig(channel, 10, 0, 0);
+    Connection c = rig.connect("10.0.0.1").lines("m", 0, 100);
+    // m0..m19 went in two batches; m20..m29 was refused (25 is full); the rest was read ahead.
+    assertEquals(ConnectionFlow.State.PAUSED, c.state());
+    assertEquals(80, c.reader.flow().held());
+    assertEquals(bodies("m", 0, 20), channel.takeBodies(100));
+
+    // Room for 25: the retried batch, then the 7 read ahead in one go: the first fits, the second
+    // is refused, and the 5 after it are not attempted.
+    rig.time.advance(1, TimeUnit.SECONDS);
+    assertEquals(60, c.reader.flow().held());
+    assertEquals(bodies("m", 20, 40), channel.takeBodies(100));
+
+    List<String> got = new ArrayList<>();
+    for (int round = 0; round < 20 && got.size() < 60; round++) {
+      rig.time.advance(1, TimeUnit.SECONDS);
+      got.addAll(channel.takeBodies(100));
+    }
+    assertEquals(bodies("m", 40, 100), got, "the rest, once each, in order");
+    assertEquals(0, c.reader.flow().held());
+    assertEquals(ConnectionFlow.State.READING, c.state());
+  }
+
+  @Test
   void connectionsShareTheReadAheadSoManyHoldNoMoreThanTheBudgetAndABatchOrTwoEach() {
     TestChannel channel = new TestChannel(1);
     int batch = 10;
