@@ -165,6 +165,16 @@ class PackagingTest {
       java.util.Map.entry("org/bouncycastle/",
           "Netty's PEM-key reader, used only when BouncyCastle is on the classpath; keys come"
               + " from Java keystores"),
+      java.util.Map.entry("org/graalvm/",
+          "the schema validator's GraalJS regular expressions, used only when configured;"
+              + " ValidatingSink keeps its default, the JDK's"),
+      java.util.Map.entry("org/jcodings/",
+          "the schema validator's Joni regular expressions, used only when configured"),
+      java.util.Map.entry("org/joni/",
+          "the schema validator's Joni regular expressions, used only when configured"),
+      java.util.Map.entry("io/sluice/shaded/jackson/dataformat/yaml/",
+          "the schema validator's YAML schemas, read only from .yaml/.yml files; ValidatingSink"
+              + " reads JSON schemas"),
       java.util.Map.entry("org/apache/log4j/",
           "Netty's Log4j 1 logger, chosen only when SLF4J is absent; Flume provides SLF4J"),
       java.util.Map.entry("jdk/incubator/foreign/",
