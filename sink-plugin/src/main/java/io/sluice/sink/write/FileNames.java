@@ -63,6 +63,6 @@ final class FileNames {
           || c == '.' || c == '_' || c == '-';
       b.append(word ? c : '_');
     }
-    return b.length() == 0 || b.charAt(0) == '.' ? "_" + b : b.toString();
+    return b.length() == 0 ? "_" : b.toString();
   }
 }
