@@ -29,7 +29,7 @@ public final class ByteSize {
       Matcher d = DECIMAL_UNIT.matcher(text);
       if (d.matches()) {
         throw ConfigValues.invalid(key, text, "a size in bytes or in KiB, MiB or GiB ("
-            + d.group(1) + " is ambiguous: write " + d.group(1).charAt(0) + "iB for 1024-based"
+            + d.group(1) + " is ambiguous: write " + Character.toUpperCase(d.group(1).charAt(0)) + "iB for 1024-based"
             + " units, or the number of bytes), " + range);
       }
       throw ConfigValues.invalid(key, text,
