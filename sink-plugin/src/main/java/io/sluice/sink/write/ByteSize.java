@@ -28,9 +28,11 @@ public final class ByteSize {
     if (!m.matches()) {
       Matcher d = DECIMAL_UNIT.matcher(text);
       if (d.matches()) {
-        throw ConfigValues.invalid(key, text, "a size in bytes or in KiB, MiB or GiB ("
-            + d.group(1) + " is ambiguous: write " + Character.toUpperCase(d.group(1).charAt(0)) + "iB for 1024-based"
-            + " units, or the number of bytes), " + range);
+        String unit = d.group(1);
+        String binary = Character.toUpperCase(unit.charAt(0)) + "iB";
+        throw ConfigValues.invalid(key, text, "a size in bytes or in KiB, MiB or GiB (" + unit
+            + " is ambiguous: write " + binary + " for 1024-based units, or the number of bytes), "
+            + range);
       }
       throw ConfigValues.invalid(key, text,
           "a size in bytes or with a unit KiB, MiB or GiB, such as 64KiB or 128MiB, " + range);

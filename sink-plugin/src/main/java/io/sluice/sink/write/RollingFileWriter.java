@@ -152,7 +152,8 @@ public final class RollingFileWriter implements EventWriter {
       } catch (IOException e) {
         // The batch is durable: failing the commit would make the caller write it again. The
         // rename is retried before the next batch, which fails for as long as it does.
-        LOG.warn("Could not close {}; retried before the next batch: {}", f.inProgress, e.toString());
+        LOG.warn("Could not close {}; retried before the next batch: {}", f.inProgress,
+            e.toString());
       }
     }
   }

@@ -80,7 +80,8 @@ class RollingFileWriterTest {
     // each document is 8 or 9 bytes with its line end: 200 documents are ~1.8 KiB in one batch
     batch(w, 0, 200);
     assertEquals(1, names(dir).size(), "a batch is never split across files");
-    assertTrue(names(dir).get(0).endsWith(".ndjson"), "rolled right after the commit: " + names(dir));
+    assertTrue(names(dir).get(0).endsWith(".ndjson"),
+        "rolled right after the commit: " + names(dir));
     batch(w, 200, 210);
     batch(w, 210, 220);
     w.close();

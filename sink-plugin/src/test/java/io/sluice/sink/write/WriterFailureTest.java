@@ -182,7 +182,7 @@ class WriterFailureTest {
     assertTrue(attempt(w, 0, 5));
     String inProgress = names(dir).get(0);
     Path blocker = dir.resolve(FileNames.finalOf(inProgress));
-    Files.createDirectory(blocker); // something takes the final name: the rename must not replace it
+    Files.createDirectory(blocker); // something takes the final name; a rename must not replace it
     w.append(doc(5));
     clock.advance(Duration.ofMinutes(5));
     w.commit(); // the roll fails; the batch is durable all the same
