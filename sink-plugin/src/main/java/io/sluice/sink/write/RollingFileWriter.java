@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * can repeat after a crash: the batch under way, and a batch that was committed here but whose
  * take the sink had not yet committed, are delivered again by the channel and written again. The
  * lines of such a batch that were written through before the crash therefore appear twice. Nothing
- * committed is lost; file channels with durable storage ({@code fsync}) also survive a power cut.
+ * committed is lost; with {@code fsync}, committed batches also survive a power cut.
  *
  * <h2>Memory</h2>
  *
