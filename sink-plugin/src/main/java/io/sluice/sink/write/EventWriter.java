@@ -9,7 +9,16 @@ import java.io.IOException;
  * durable by {@link #commit} before the sink commits its take; if anything fails, {@link #abort}
  * forgets what the batch appended, so that its retry does not write it twice.
  *
+ * <p>Failures: {@code append} and {@code commit} throw {@link IOException} when the destination
+ * fails; the caller then aborts and retries the batch later. A writer never lets a failed batch
+ * leave a trace a retry would duplicate: if even {@code abort} fails, the writer accepts nothing
+ * more until a later call has undone the batch.
+ *
  * <p>One thread uses a writer (the sink's runner); an implementation needs no locks.
+ *
+ * @see RollingFileWriter the {@code file} writer and the dead letter, which also offers {@link
+ *     RollingFileWriter#rollIfDue} for a sink with nothing to take
+ * @see NullWriter
  */
 public interface EventWriter extends Closeable {
 
@@ -23,7 +32,10 @@ public interface EventWriter extends Closeable {
    */
   void commit() throws IOException;
 
-  /** Forgets everything appended since the last commit. */
+  /**
+   * Forgets everything appended since the last commit. When it throws, the batch may not be
+   * forgotten yet; the writer retries forgetting it before anything else is written.
+   */
   void abort() throws IOException;
 
   /** Commits nothing more: what was appended but not committed is forgotten. */
