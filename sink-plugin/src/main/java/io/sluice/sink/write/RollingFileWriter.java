@@ -168,6 +168,14 @@ public final class RollingFileWriter implements EventWriter {
     f.encoder.discardBatch();
     f.uncommitted = false;
     if (!f.stillAtItsPath()) {
+      // Moved rather than deleted, the file may come back (a directory moved aside and back):
+      // cut the batch from it all the same, through the handle, which still reaches it.
+      try {
+        truncateBack(f);
+      } catch (IOException e) {
+        LOG.warn("Could not cut the failed batch from {}, which was moved or removed: {}",
+            f.inProgress, e.toString());
+      }
       abandon(f);
       return;
     }
@@ -277,10 +285,12 @@ public final class RollingFileWriter implements EventWriter {
 
   /** Drops a file removed from under the writer; the next document opens a new one. */
   private void abandon(OpenFile f) {
-    LOG.warn("{} was removed while being written; its {} committed bytes went with it, and the"
-        + " batch under way is written to a new file", f.inProgress, f.committedLength);
+    LOG.warn("{} was moved or removed while being written; the batch under way is written to a"
+        + " new file, and its {} committed bytes are closed under their name if it comes back",
+        f.inProgress, f.committedLength);
     f.closeChannel();
     file = null;
+    recovered = false; // the next file opened first closes left-overs like this one, if back
   }
 
   private OpenFile openNext() throws IOException {
