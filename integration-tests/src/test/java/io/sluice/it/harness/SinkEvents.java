@@ -66,9 +66,9 @@ public final class SinkEvents {
         throw new UncheckedIOException(e);
       }
       String[] lines = text.split("\n", -1);
-      // The serializer ends every event with a newline: the text after the last one is no line.
-      int n = text.endsWith("\n") ? lines.length - 1 : lines.length;
-      for (int i = 0; i < n; i++) {
+      // The serializer ends every event with a newline: the text after the last one is no line
+      // yet, but what the sink has written of the next event so far (it is read while running).
+      for (int i = 0; i < lines.length - 1; i++) {
         out.add(SinkFiles.parse(lines[i]));
       }
     }
@@ -103,9 +103,9 @@ public final class SinkEvents {
     String headerLine = null;
     StringBuilder body = null;
     String[] lines = text.split("\n", -1);
-    // The serializer ends every event with a newline: the text after the last one is no line.
-    int n = text.endsWith("\n") ? lines.length - 1 : lines.length;
-    for (int i = 0; i < n; i++) {
+    // The serializer ends every event with a newline: the text after the last one is no line
+    // yet, but what the sink has written of the next event so far (it is read while running).
+    for (int i = 0; i < lines.length - 1; i++) {
       String line = lines[i];
       if (opensRecord(line)) {
         if (headerLine != null) {
