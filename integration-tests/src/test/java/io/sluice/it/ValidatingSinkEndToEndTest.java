@@ -1,0 +1,186 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.Ports;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole egress path in a real agent: syslog over TCP and UDP, the TokenBucketInterceptor
+ * (a burst goes partly to the deferred lane), DisruptorChannel, and ValidatingSink writing files
+ * and dead-lettering what a SOC's schema refuses (here: messages no syslog grammar reads).
+ */
+class ValidatingSinkEndToEndTest {
+
+  /** The shipped schema's rule, tightened as its description says: Invalid messages refused. */
+  private static final String SCHEMA = """
+      {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["@timestamp", "sluice", "severity", "facility"],
+        "properties": {
+          "severity": {"type": "integer", "minimum": 0, "maximum": 7},
+          "facility": {"type": "integer", "minimum": 0, "maximum": 23},
+          "sluice": {"type": "object", "required": ["eventId", "receivedAt"]}
+        },
+        "anyOf": [{"required": ["message"]}, {"required": ["messageBase64"]}]
+      }
+      """;
+
+  private static String config(int tcp, int udp, Path schema, Path out, Path dead) {
+    return """
+        a1.sources = t u
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.t.type = io.sluice.source.SyslogTcpSource
+        a1.sources.t.host = 127.0.0.1
+        a1.sources.t.port = %d
+        a1.sources.t.channels = c1
+        a1.sources.t.interceptors = gov
+        a1.sources.t.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.t.interceptors.gov.metricsName = gov
+        a1.sources.t.interceptors.gov.key = clientIp
+        a1.sources.t.interceptors.gov.limit = 500/s
+        a1.sources.t.interceptors.gov.defer.maxDelay = 20s
+        a1.sources.t.interceptors.gov.throttled = reject
+        a1.sources.u.type = io.sluice.source.SyslogUdpSource
+        a1.sources.u.host = 127.0.0.1
+        a1.sources.u.port = %d
+        a1.sources.u.channels = c1
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 65536
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = io.sluice.sink.ValidatingSink
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.schema = %s
+        a1.sinks.k1.batchSize = 500
+        a1.sinks.k1.file.directory = %s
+        a1.sinks.k1.deadLetter.directory = %s
+        """.formatted(tcp, udp, schema, out, dead);
+  }
+
+  private static final Pattern EVENT_ID = Pattern.compile("\"eventId\":\"([^\"]+)\"");
+  private static final Pattern NONCE = Pattern.compile("(n-\\d+)");
+
+  /** Every line of every file in {@code dir} (final names and in-progress ones). */
+  private static List<String> lines(Path dir) {
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        String text = Files.readString(f, StandardCharsets.UTF_8);
+        String[] ls = text.split("\n", -1);
+        for (int i = 0; i < ls.length - 1; i++) { // the text after the last LF is being written
+          out.add(ls[i]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static Map<String, Integer> countBy(List<String> lines, Pattern p) {
+    Map<String, Integer> n = new HashMap<>();
+    for (String l : lines) {
+      Matcher m = p.matcher(l);
+      if (m.find()) {
+        n.merge(m.group(1), 1, Integer::sum);
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void validEventsAreWrittenAndInvalidOnesDeadLetteredEachOnceAcrossTheDeferredLane() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("validating-sink"));
+    Path schema = dir.resolve("strict-syslog.schema.json");
+    Files.writeString(schema, SCHEMA);
+    Path out = dir.resolve("out");
+    Path dead = dir.resolve("dead");
+    int tcp = Ports.free();
+    int udp = Ports.free();
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, config(tcp, udp, schema, out, dead))) {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=k1"));
+
+      // 2000 over TCP at once from one address: 500 go now, the rest wait in the deferred lane.
+      // Every 10th is no syslog message at all (Invalid: no severity, so refused by the schema).
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      int valid = 0;
+      int invalid = 0;
+      for (int i = 0; i < 2000; i++) {
+        String line = i % 10 == 9 ? "not syslog n-" + i + "\n"
+            : "<14>1 2026-12-03T10:00:00.000Z web1 app " + i + " - - n-" + i + " message\n";
+        burst.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+        if (i % 10 == 9) {
+          invalid++;
+        } else {
+          valid++;
+        }
+      }
+      try (Socket s = new Socket("127.0.0.1", tcp); OutputStream o = s.getOutputStream()) {
+        o.write(burst.toByteArray());
+      }
+      // Over UDP: a body that is not UTF-8 (written as messageBase64), and a large one.
+      try (DatagramSocket s = new DatagramSocket()) {
+        byte[] binary = "<14>1 2026-12-03T10:00:00.000Z web1 app - - - n-9001 \u0000".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = new byte[binary.length + 3];
+        System.arraycopy(binary, 0, bad, 0, binary.length);
+        bad[binary.length] = (byte) 0xff;
+        bad[binary.length + 1] = (byte) 0xfe;
+        bad[binary.length + 2] = (byte) 0xc3;
+        String big = "<14>1 2026-12-03T10:00:00.000Z web1 app - - - n-9002 " + "x".repeat(7000);
+        for (byte[] d : List.of(bad, big.getBytes(StandardCharsets.UTF_8))) {
+          s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), udp));
+        }
+      }
+      int expectedValid = valid + 2;
+      int expectedInvalid = invalid;
+      agent.await(Duration.ofSeconds(30), expectedValid + " written, " + expectedInvalid + " dead-lettered",
+          () -> Files.isDirectory(out) && Files.isDirectory(dead)
+              && lines(out).size() >= expectedValid && lines(dead).size() >= expectedInvalid);
+
+      List<String> written = lines(out);
+      List<String> deadLettered = lines(dead);
+      assertEquals(expectedValid, written.size());
+      assertEquals(expectedInvalid, deadLettered.size());
+      Map<String, Integer> ids = countBy(written, EVENT_ID);
+      assertEquals(expectedValid, ids.size(), "every sluice.eventId once");
+      assertTrue(ids.values().stream().allMatch(n -> n == 1));
+      Map<String, Integer> nonces = countBy(written, NONCE);
+      Map<String, Integer> deadNonces = countBy(deadLettered, NONCE);
+      for (int i = 0; i < 2000; i++) {
+        String n = "n-" + i;
+        assertEquals(i % 10 == 9 ? null : 1, nonces.get(n), n + " written");
+        assertEquals(i % 10 == 9 ? 1 : null, deadNonces.get(n), n + " dead-lettered");
+      }
+      assertEquals(1, nonces.get("n-9002"), "the large message");
+      assertTrue(written.stream().anyMatch(l -> l.contains("\"messageBase64\"")), "the binary one");
+      long batched = written.stream().filter(l -> l.contains("\"disposition\":\"batched\"")).count();
+      assertTrue(batched > 1000, "the burst went through the deferred lane: " + batched);
+      assertTrue(deadLettered.get(0).contains("severity"), deadLettered.get(0));
+      assertEquals(expectedValid, agent.counter("org.apache.flume.sluice:name=sink.k1.written", "Count"));
+      assertEquals(expectedInvalid, agent.counter("org.apache.flume.sluice:name=sink.k1.deadLetter.written", "Count"));
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package io.sluice.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.core.pipeline.DurablyHandled;
+import io.sluice.core.time.ManualClock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flume.Channel;
+import org.apache.flume.Context;
+import org.apache.flume.Event;
+import org.apache.flume.Sink;
+import org.apache.flume.Transaction;
+import org.apache.flume.channel.MemoryChannel;
+import org.apache.flume.conf.Configurables;
+import org.apache.flume.event.EventBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ValidatingSink draining a real MemoryChannel into real files, with the shipped syslog schema:
+ * what is valid is written once, what is not is dead-lettered once, and a failing directory loses
+ * and repeats nothing.
+ */
+class ValidatingSinkTest {
+
+  private static final Path SYSLOG_SCHEMA = Paths.get("..", "conf-examples", "schemas",
+      "syslog-event.schema.json").toAbsolutePath().normalize();
+
+  @TempDir Path dir;
+  private final ManualClock clock = new ManualClock();
+  private final List<Long> waits = new ArrayList<>();
+  private ValidatingSink sink;
+  private MemoryChannel channel;
+
+  @AfterEach
+  void stop() {
+    if (sink != null && sink.getLifecycleState() == org.apache.flume.lifecycle.LifecycleState.START) {
+      sink.stop();
+    }
+  }
+
+  private void start(String... keyValues) {
+    channel = new MemoryChannel();
+    channel.setName("c1");
+    Configurables.configure(channel, new Context(Map.of("capacity", "10000", "transactionCapacity", "1000")));
+    channel.start();
+    Map<String, String> conf = new HashMap<>(Map.of("schema", SYSLOG_SCHEMA.toString(),
+        "file.directory", dir.resolve("out").toString(),
+        "deadLetter.directory", dir.resolve("dead").toString(), "batchSize", "10"));
+    for (int i = 0; i < keyValues.length; i += 2) {
+      conf.put(keyValues[i], keyValues[i + 1]);
+    }
+    sink = new ValidatingSink();
+    sink.setName("k1");
+    sink.setChannel(channel);
+    sink.setTime(clock, waits::add);
+    Configurables.configure(sink, new Context(conf));
+    sink.start();
+  }
+
+  /** A syslog event as the sources make it; {@code valid = false} leaves out its severity. */
+  private static Event event(int i, boolean valid) {
+    Map<String, String> h = new HashMap<>();
+    h.put("timestamp", Long.toString(1_700_000_000_000L + i));
+    h.put("sluice.eventId", "id-" + i);
+    h.put("sluice.receivedAt", Long.toString(1_700_000_000_100L + i));
+    h.put("Facility", "4");
+    if (valid) {
+      h.put("Severity", "6");
+    }
+    h.put("host", "web1");
+    return EventBuilder.withBody("message " + i, StandardCharsets.UTF_8, h);
+  }
+
+  private void put(List<Event> events) {
+    Transaction tx = channel.getTransaction();
+    tx.begin();
+    events.forEach(channel::put);
+    tx.commit();
+    tx.close();
+  }
+
+  private static List<String> lines(Path d) throws IOException {
+    if (!Files.isDirectory(d)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(d).sorted()) {
+      for (Path f : files.toList()) {
+        out.addAll(Files.readAllLines(f));
+      }
+    }
+    return out;
+  }
+
+  private static long count(List<String> lines, String id) {
+    return lines.stream().filter(l -> l.contains("\"" + id + "\"")).count();
+  }
+
+  @Test
+  void validEventsAreWrittenAndInvalidOnesDeadLetteredEachOnce() throws IOException {
+    start();
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      events.add(event(i, i % 5 != 0));
+    }
+    put(events);
+    List<List<Event>> heard = new ArrayList<>();
+    try (DurablyHandled.Registration r = DurablyHandled.listen((name, handled) -> heard.add(handled))) {
+      assertEquals(Sink.Status.READY, sink.process());
+      assertEquals(Sink.Status.READY, sink.process());
+      assertEquals(Sink.Status.READY, sink.process());
+      assertEquals(Sink.Status.BACKOFF, sink.process(), "the channel is empty");
+    }
+    sink.stop();
+    List<String> out = lines(dir.resolve("out"));
+    List<String> dead = lines(dir.resolve("dead"));
+    assertEquals(20, out.size(), out::toString);
+    assertEquals(5, dead.size(), dead::toString);
+    for (int i = 0; i < 25; i++) {
+      assertEquals(i % 5 != 0 ? 1 : 0, count(out, "id-" + i), "written: id-" + i);
+      assertEquals(i % 5 != 0 ? 0 : 1, count(dead, "id-" + i), "dead-lettered: id-" + i);
+    }
+    assertTrue(out.get(0).startsWith("{") && out.get(0).contains("\"message\":\"message 1\""), out.get(0));
+    assertTrue(dead.get(0).contains("severity"), "the record says why: " + dead.get(0));
+    assertEquals(List.of(10, 10, 5), heard.stream().map(List::size).toList(),
+        "every event taken was handled durably, reported per committed batch");
+    try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+      assertTrue(files.noneMatch(f -> f.toString().endsWith(".inprogress")), "closed at stop");
+    }
+  }
+
+  @Test
+  void aDirectoryThatCannotBeWrittenLosesAndRepeatsNothingAndBacksOffExponentially() throws IOException {
+    start("onInvalid", "drop");
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(event(i, true));
+    }
+    put(events);
+    assertEquals(Sink.Status.READY, sink.process()); // id-0..9 written
+    Path out = dir.resolve("out");
+    Path aside = dir.resolve("aside");
+    Files.move(out, aside);
+    Files.writeString(out, "a file where the directory was");
+    for (int i = 0; i < 4; i++) {
+      sink.process(); // each fails and gives its batch back
+    }
+    assertEquals(List.of(100L, 200L, 400L, 800L), waits);
+    assertEquals(20, sizeOf(channel), "the failed batches went back to the channel");
+    Files.delete(out);
+    Files.move(aside, out);
+    while (sink.process() == Sink.Status.READY) {
+      // drain
+    }
+    sink.stop();
+    List<String> lines = lines(out);
+    assertEquals(30, lines.size());
+    for (int i = 0; i < 30; i++) {
+      assertEquals(1, count(lines, "id-" + i), "id-" + i + " once");
+    }
+  }
+
+  private static int sizeOf(Channel c) {
+    int n = 0;
+    Transaction tx = c.getTransaction();
+    tx.begin();
+    while (c.take() != null) {
+      n++;
+    }
+    tx.rollback();
+    tx.close();
+    return n;
+  }
+
+  @Test
+  void badSettingsStopTheSinkAtConfigureTimeNamingTheKey() {
+    for (String[] kv : List.of(new String[] {"writer", "hec"}, new String[] {"writer", "s3"},
+        new String[] {"onInvalid", "keep"}, new String[] {"batchSize", "0"},
+        new String[] {"maxBackoff", "0ms"}, new String[] {"schema", "/no/such/schema.json"})) {
+      ValidatingSink s = new ValidatingSink();
+      s.setName("bad");
+      Map<String, String> conf = new HashMap<>(Map.of("schema", SYSLOG_SCHEMA.toString(),
+          "file.directory", dir.resolve("o").toString(), "deadLetter.directory", dir.resolve("d").toString()));
+      conf.put(kv[0], kv[1]);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Configurables.configure(s, new Context(conf)), String.join("=", kv));
+      assertTrue(e.getMessage().contains(kv[0]), e.getMessage());
+    }
+  }
+}
