@@ -35,15 +35,7 @@ public final class SinkEvents {
   public static List<Written> read(Path dir) {
     List<Written> out = new ArrayList<>();
     for (Path f : files(dir)) {
-      String text;
-      try {
-        text = Files.readString(f, StandardCharsets.UTF_8);
-      } catch (NoSuchFileException gone) {
-        continue;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      parse(text, out);
+      parse(text(f), out);
     }
     return out;
   }
@@ -57,15 +49,7 @@ public final class SinkEvents {
   public static List<Written> readLines(Path dir) {
     List<Written> out = new ArrayList<>();
     for (Path f : files(dir)) {
-      String text;
-      try {
-        text = Files.readString(f, StandardCharsets.UTF_8);
-      } catch (NoSuchFileException gone) {
-        continue;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      String[] lines = text.split("\n", -1);
+      String[] lines = text(f).split("\n", -1);
       // The serializer ends every event with a newline: the text after the last one is no line
       // yet, but what the sink has written of the next event so far (it is read while running).
       for (int i = 0; i < lines.length - 1; i++) {
@@ -73,6 +57,17 @@ public final class SinkEvents {
       }
     }
     return out;
+  }
+
+  /** What {@code f} holds now; nothing if the sink has just rolled it away. */
+  private static String text(Path f) {
+    try {
+      return Files.readString(f, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException gone) {
+      return "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<Path> files(Path dir) {
