@@ -65,6 +65,7 @@ public final class DocumentMapper {
 
   private final DocumentLimits limits;
   private final EmbeddedJson embedded;
+  /** Writes what DocumentJson leaves to Jackson: floating point and big numbers of HEC events. */
   private final ObjectWriter writer;
 
   public DocumentMapper(DocumentLimits limits) {
@@ -124,12 +125,19 @@ public final class DocumentMapper {
     if (fields != null) {
       doc.set(DocumentFields.FIELDS, fields);
     }
+    byte[] messageUtf8 = null;
+    int bodyBytes;
     if (event != null) {
       doc.set(DocumentFields.EVENT, event);
+      bodyBytes = b.length;
     } else if (Utf8.isValid(b)) {
       doc.set(DocumentFields.MESSAGE, StringNode.valueOf(new String(b, StandardCharsets.UTF_8)));
+      messageUtf8 = b; // written from these bytes, not encoded again from the String
+      bodyBytes = b.length;
     } else {
-      doc.set(DocumentFields.MESSAGE_BASE64, StringNode.valueOf(Base64.getEncoder().encodeToString(b)));
+      String base64 = Base64.getEncoder().encodeToString(b);
+      doc.set(DocumentFields.MESSAGE_BASE64, StringNode.valueOf(base64));
+      bodyBytes = base64.length();
     }
     ObjectNode sluice = sluiceObject(h);
     if (sluice != null) {
@@ -143,7 +151,9 @@ public final class DocumentMapper {
       doc.set(DocumentFields.HEADERS, others);
     }
 
-    byte[] json = writer.writeValueAsBytes(doc);
+    // room for the text, its quotes and field names: rarely too small, never much too large
+    int expected = (int) Math.min(Integer.MAX_VALUE - 16, h.chars + 8L * h.count + bodyBytes + 256);
+    byte[] json = new DocumentJson(expected, writer).write(doc, messageUtf8);
     if (json.length > limits.maxDocumentBytes()) {
       return EventDocument.refused("document of " + json.length + " bytes is larger than "
           + "maxDocumentBytes (" + limits.maxDocumentBytes() + ")");

@@ -34,6 +34,9 @@ final class EmbeddedJson {
         .build();
     JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // "{} x" is not one value
+        // a sender's 0.1 stays 0.1 and 1e400 stays 1e400 (a double would make it Infinity, which
+        // JSON cannot say): the document carries the number the sender wrote
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .build();
     this.reader = mapper.reader();
   }

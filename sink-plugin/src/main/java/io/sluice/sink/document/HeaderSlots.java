@@ -47,6 +47,8 @@ final class HeaderSlots implements BiConsumer<String, String> {
 
   /** The characters of every header name and value: with the body, the event's size. */
   long chars;
+  /** How many headers there are. */
+  int count;
 
   @Override
   public void accept(String name, String value) {
@@ -54,6 +56,7 @@ final class HeaderSlots implements BiConsumer<String, String> {
       return;
     }
     chars += name.length() + value.length();
+    count++;
     switch (name) {
       case DocumentFields.TIMESTAMP_HEADER:
         timestamp = time(name, value);

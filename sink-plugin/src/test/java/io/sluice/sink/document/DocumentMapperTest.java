@@ -19,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 class DocumentMapperTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Reads numbers as the mapper does (exact decimals), so that "the bytes are the tree" compares like with like. */
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   private final DocumentMapper mapper = new DocumentMapper(DocumentLimits.DEFAULTS);
 
   private static String text(EventDocument d) {
@@ -105,6 +107,50 @@ class DocumentMapperTest {
         map(e.withBody("[1,\"two\",{\"three\":3}]".getBytes(StandardCharsets.UTF_8))).tree().get("event"));
     assertEquals(42, map(e.withBody("42".getBytes(StandardCharsets.UTF_8))).tree().get("event").intValue());
     assertTrue(map(e.withBody(" true ".getBytes(StandardCharsets.UTF_8))).tree().get("event").booleanValue());
+  }
+
+  @Test
+  void anHecEventsNumbersAreTheSendersOwn() {
+    EventDocument d = map(Events.hecObject().withBody(
+        "{\"tiny\":0.1,\"huge\":1e400,\"big\":123456789012345678901234567890,\"n\":-7}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(text(d).contains(",\"event\":{\"tiny\":0.1,\"huge\":1E+400,\"big\":123456789012345678901234567890,\"n\":-7},"),
+        text(d));
+  }
+
+  @Test
+  void mappersAreSharedByThreads() throws Exception {
+    Events.Event[] events = {Events.rfc5424(), Events.rfc3164(), Events.invalidSyslog(), Events.hecString(), Events.hecObject()};
+    String[] expected = new String[events.length];
+    for (int i = 0; i < events.length; i++) {
+      expected[i] = text(map(events[i]));
+    }
+    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      int seed = t;
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 20_000; i++) {
+          int k = (i + seed) % events.length;
+          if (!expected[k].equals(text(mapper.map(events[k].headers(), events[k].body())))) {
+            wrong.incrementAndGet();
+          }
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(0, wrong.get());
+  }
+
+  @Test
+  void aDocumentLargerThanTheKeptBufferIsWrittenWhole() {
+    byte[] body = new byte[200_000];
+    Arrays.fill(body, (byte) 'z');
+    EventDocument big = map(Events.rfc5424().withBody(body));
+    assertEquals(200_000, big.tree().get("message").stringValue().length());
+    assertEquals(text(map(Events.rfc3164())).length(), text(map(Events.rfc3164())).length(), "and the next is not disturbed");
   }
 
   @Test
