@@ -112,6 +112,21 @@ class ValidatingSinkEndToEndTest {
   }
 
   @Test
+  void aBatchLargerThanTheChannelsTransactionCapacityIsRefusedAtConfiguration() throws IOException {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("validating-sink-batch-size"));
+    Path schema = Files.writeString(dir.resolve("strict-syslog.schema.json"), SCHEMA);
+    String conf = config(Ports.free(), Ports.free(), schema, dir.resolve("out"), dir.resolve("dead"))
+        .replace("a1.sinks.k1.batchSize = 500", "a1.sinks.k1.batchSize = 2000");
+    try (FlumeAgent agent = FlumeAgent.launch("a1", dir, conf)) {
+      agent.await(Duration.ofSeconds(30), "Flume's refusal in the log", () -> agent.log().contains(
+          "sink's batch size is greater than the channels transaction capacity. Sink: k1,"
+              + " batch size = 2000, channel c1, transaction capacity = 1000"));
+      assertTrue(agent.log().contains("Sink k1 has been removed due to an error during configuration"),
+          "the sink was not started");
+    }
+  }
+
+  @Test
   void validEventsAreWrittenAndInvalidOnesDeadLetteredEachOnceAcrossTheDeferredLane() throws Exception {
     Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("validating-sink"));
     Path schema = dir.resolve("strict-syslog.schema.json");

@@ -92,6 +92,10 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
     deadLetter = settings.deadLetter() == null ? null
         : new RollingFileWriter(settings.deadLetter(), getName(), clock);
     metrics.start();
+    if (validator.schemas().isEmpty()) {
+      LOG.warn("Sink {}: no schema (key 'schema'): every document passes, only maxDocumentBytes"
+          + " and maxNestingDepth are checked", getName());
+    }
     LOG.info("Sink {}: validating against {}, writing {}, invalid events {}", getName(),
         validator.schemas(), settings.fileWriter() == null ? "nowhere (writer = null)"
             : "to " + settings.fileWriter().directory(),
