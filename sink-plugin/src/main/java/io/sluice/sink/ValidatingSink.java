@@ -107,7 +107,9 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   public synchronized void stop() {
     close(writer, "its files");
     close(deadLetter, "its dead-letter files");
-    metrics.stop();
+    if (metrics != null) { // null if start() failed
+      metrics.stop();
+    }
     super.stop();
   }
 
