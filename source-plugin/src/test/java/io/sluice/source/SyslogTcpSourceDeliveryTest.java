@@ -38,6 +38,17 @@ class SyslogTcpSourceDeliveryTest {
     return c;
   }
 
+  /** Waits until {@code c} holds {@code capacity} events (Flume's ChannelSize, over JMX). */
+  private static void awaitFull(MemoryChannel c, long capacity) throws Exception {
+    javax.management.ObjectName on = new javax.management.ObjectName("org.apache.flume.channel", "type", c.getName());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (((Number) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+        .getAttribute(on, "ChannelSize")).longValue() < capacity) {
+      assertTrue(System.nanoTime() < deadline, "channel " + c.getName() + " never filled");
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
   private static List<String> take(MemoryChannel c, int n, long timeoutMillis) throws InterruptedException {
     List<String> out = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -86,7 +97,7 @@ class SyslogTcpSourceDeliveryTest {
     source.start();
     try {
       send("127.0.0.2", port, "stuck ", 100); // fills its channel, then its commits wait
-      Thread.sleep(200);
+      awaitFull(stuck, 10);
       send("127.0.0.3", port, "other ", 50);
       List<String> got = take(main, 50, 5000);
       assertEquals(50, got.size(), "the other sender's events arrive while the first one's wait");

@@ -106,9 +106,6 @@ public final class Delivery implements AutoCloseable {
   }
 
   private List<Outcome> attemptEach(List<Shipment> shipments) {
-    if (shipments.size() == 1) {
-      return List.of(counted(shipments.get(0), shipments.get(0).attempt()));
-    }
     List<Outcome> outcomes = new ArrayList<>(shipments.size());
     for (Shipment s : shipments) {
       Outcome o = counted(s, s.attempt());

@@ -69,6 +69,12 @@ final class DeliveryThreads {
     shared.execute(task);
   }
 
+  /** Whether {@code loop}'s own delivery thread is free (for tests). */
+  boolean ownIsFree(Executor loop) {
+    Own o = own.get(loop);
+    return o != null && o.busy.get() == 0;
+  }
+
   void shutdown() {
     shared.shutdown();
     own.values().forEach(o -> o.thread.shutdown());

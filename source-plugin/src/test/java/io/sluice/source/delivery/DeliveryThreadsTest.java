@@ -27,7 +27,12 @@ class DeliveryThreadsTest {
     DeliveryThreads t = new DeliveryThreads("dt-own");
     try {
       String first = threadOf(t, loopA).get(5, TimeUnit.SECONDS);
-      Thread.sleep(20); // let it become free again
+      // It is free again once the attempt has returned, a moment after its future completed.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!t.ownIsFree(loopA)) {
+        assertTrue(System.nanoTime() < deadline, "the own thread never became free");
+        Thread.onSpinWait();
+      }
       assertEquals(first, threadOf(t, loopA).get(5, TimeUnit.SECONDS), "the same thread again");
       assertNotEquals(first, threadOf(t, loopB).get(5, TimeUnit.SECONDS), "another I/O thread's own");
     } finally {
