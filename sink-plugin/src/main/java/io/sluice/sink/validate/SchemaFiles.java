@@ -99,12 +99,12 @@ final class SchemaFiles {
       throw problem(key, pathText, "holds a JSON " + root.getNodeType().name().toLowerCase()
           + ", not a schema object (" + file + ")");
     }
-    canonicalDraft(key, pathText, schemaObject);
+    boolean draft07 = canonicalDraft(key, pathText, schemaObject);
     internStrings(schemaObject);
     try {
       Schema schema = registry.getSchema(SchemaLocation.of(file.toUri().toString()), schemaObject);
       schema.initializeValidators(); // resolves every $ref now, not on the first event
-      return new DocumentSchema(text, schema);
+      return new DocumentSchema(text, schema, CompiledSchema.compile(schemaObject, draft07));
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof LocalFiles.RemoteReference r) {
@@ -119,20 +119,22 @@ final class SchemaFiles {
 
   /**
    * Checks {@code $schema} and writes the validator's own name of the draft into the tree, so that
-   * the forms accepted here and the one the validator knows cannot disagree.
+   * the forms accepted here and the one the validator knows cannot disagree. True for draft-07.
    */
-  private static void canonicalDraft(String key, String pathText, ObjectNode schema) {
+  private static boolean canonicalDraft(String key, String pathText, ObjectNode schema) {
     JsonNode declared = schema.get("$schema");
     if (declared == null) {
-      return; // the registry's default dialect: 2020-12
+      return false; // the registry's default dialect: 2020-12
     }
     String id = declared.isString() ? declared.stringValue() : "";
     String bare = id.endsWith("#") ? id.substring(0, id.length() - 1) : id;
     bare = bare.startsWith("http://") ? "https://" + bare.substring("http://".length()) : bare;
     if (bare.equals("https://json-schema.org/draft/2020-12/schema")) {
       schema.put("$schema", DRAFT_2020_12);
+      return false;
     } else if (bare.equals("https://json-schema.org/draft-07/schema")) {
       schema.put("$schema", DRAFT_07);
+      return true;
     } else {
       throw problem(key, pathText, "declares \"$schema\": " + declared + ", a draft not accepted here ("
           + DRAFT_2020_12 + " or " + DRAFT_07 + " are)");
