@@ -154,14 +154,40 @@ final class DocumentJson {
     buf[pos++] = ']';
   }
 
+  /** A property name and its colon: from {@link #NAMES} when it is a name seen before. */
   private void name(String n) {
-    string(n);
-    ensure(1);
-    buf[pos++] = ':';
+    byte[] b = NAMES.get(n);
+    if (b == null) {
+      int start = pos;
+      string(n);
+      ensure(1);
+      buf[pos++] = ':';
+      if (n.length() <= MAX_NAME_CHARS && NAMES.size() < MAX_NAMES) {
+        NAMES.put(n, Arrays.copyOfRange(buf, start, pos));
+      }
+      return;
+    }
+    ensure(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
   }
 
+  /**
+   * Property names as written, quoted and with their colon: the document's own fields and the
+   * header names under {@code headers}, which are the same few dozen from event to event. A
+   * sender that makes up header names fills it once and is then written as before.
+   */
+  private static final Map<String, byte[]> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_NAMES = 4096;
+  private static final int MAX_NAME_CHARS = 64;
+
   private void number(long v) {
-    ascii(Long.toString(v));
+    if (v >= 0 && v < 10) {
+      ensure(1);
+      buf[pos++] = (byte) ('0' + v); // severity, facility
+    } else {
+      ascii(Long.toString(v));
+    }
   }
 
   private void ascii(String s) {

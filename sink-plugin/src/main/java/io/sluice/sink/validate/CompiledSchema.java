@@ -600,11 +600,13 @@ final class CompiledSchema {
 
   /** allOf, anyOf, oneOf (and a schema's keywords, which all must hold). */
   private static final class Combination implements Check {
-    private final String kind;
+    private final int kind; // ALL_OF, ANY_OF, ONE_OF: compared per call, so not a String
     private final Check[] parts;
 
-    Combination(String kind, Check[] parts) {
-      this.kind = kind;
+    private static final int ALL_OF = 0, ANY_OF = 1, ONE_OF = 2;
+
+    Combination(String keyword, Check[] parts) {
+      this.kind = keyword.equals("allOf") ? ALL_OF : keyword.equals("anyOf") ? ANY_OF : ONE_OF;
       this.parts = parts;
     }
 
@@ -614,8 +616,8 @@ final class CompiledSchema {
         return Verdict.UNKNOWN;
       }
       return switch (kind) {
-        case "allOf" -> allOf(i, budget);
-        case "anyOf" -> anyOf(i, budget);
+        case ALL_OF -> allOf(i, budget);
+        case ANY_OF -> anyOf(i, budget);
         default -> oneOf(i, budget);
       };
     }

@@ -117,10 +117,8 @@ public final class RollingFileWriter implements EventWriter {
   @Override
   public void append(byte[] document) throws IOException {
     checkNotClosed();
-    for (byte b : document) {
-      if (b == '\n') {
-        throw new IllegalArgumentException("a document must be one line; this one holds a '\\n'");
-      }
+    if (OneLine.holdsLineEnd(document)) {
+      throw new IllegalArgumentException("a document must be one line; this one holds a '\\n'");
     }
     OpenFile f = writable();
     f.uncommitted = true;
