@@ -37,8 +37,8 @@ final class SinkMetrics {
     deadLetterWritten = r.counter(prefix + ".deadLetter.written");
     writeErrors = r.counter(prefix + ".write.errors");
     retries = r.counter(prefix + ".retries");
-    validationMicros = r.histogram(prefix + ".validation.duration");
-    writeMicros = r.histogram(prefix + ".write.duration");
+    validationMicros = SluiceMetrics.histogram(prefix + ".validation.duration");
+    writeMicros = SluiceMetrics.histogram(prefix + ".write.duration");
   }
 
   void start() {

@@ -1,5 +1,7 @@
 package io.sluice.core.metrics;
 
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
@@ -45,6 +47,16 @@ public final class SluiceMetrics {
       reporter.start();
     }
     return REGISTRY;
+  }
+
+  /**
+   * The histogram of that name in the {@link #registry}, made if missing, over Dropwizard's
+   * lock-free exponentially decaying reservoir: the default one takes a lock and reads the clock
+   * at every update, which measured 5% of a ValidatingSink's time at one update per batch.
+   */
+  public static Histogram histogram(String name) {
+    return registry().histogram(name,
+        () -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()));
   }
 
   /**
