@@ -198,4 +198,105 @@ class ValidatingSinkEndToEndTest {
       assertEquals(expectedInvalid, agent.counter("org.apache.flume.sluice:name=sink.k1.deadLetter.written", "Count"));
     }
   }
+
+  /**
+   * Two ValidatingSinks drain one channel into the same directories: each writes files of its own
+   * name, and together they hold every event once. Among the valid events over TCP come poison
+   * ones on a second source whose events carry {@code hec.eventJson = true} (Flume's static
+   * interceptor), so their bodies are read as JSON: one nested 20,000 arrays deep, one larger than
+   * maxDocumentBytes, one that is no JSON at all, one not UTF-8. Each is dead-lettered, saying
+   * why, and the valid events around them are all written.
+   */
+  @Test
+  void twoSinksOnOneChannelWriteTheirOwnFilesAndPoisonEventsAreDeadLetteredAlone() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("validating-sink-two"));
+    Path out = dir.resolve("out");
+    Path dead = dir.resolve("dead");
+    int tcp = Ports.free();
+    int json = Ports.free();
+    String sink = """
+        a1.sinks.%1$s.type = io.sluice.sink.ValidatingSink
+        a1.sinks.%1$s.channel = c1
+        a1.sinks.%1$s.batchSize = 100
+        a1.sinks.%1$s.maxDocumentBytes = 65536
+        a1.sinks.%1$s.file.directory = %2$s
+        a1.sinks.%1$s.deadLetter.directory = %3$s
+        """;
+    String conf = """
+        a1.sources = t j
+        a1.channels = c1
+        a1.sinks = k1 k2
+        a1.sources.t.type = io.sluice.source.SyslogTcpSource
+        a1.sources.t.host = 127.0.0.1
+        a1.sources.t.port = %d
+        a1.sources.t.channels = c1
+        a1.sources.j.type = io.sluice.source.SyslogTcpSource
+        a1.sources.j.host = 127.0.0.1
+        a1.sources.j.port = %d
+        a1.sources.j.eventSize = 300000
+        a1.sources.j.channels = c1
+        a1.sources.j.interceptors = json
+        a1.sources.j.interceptors.json.type = static
+        a1.sources.j.interceptors.json.key = hec.eventJson
+        a1.sources.j.interceptors.json.value = true
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 65536
+        a1.channels.c1.transactionCapacity = 1000
+        """.formatted(tcp, json) + sink.formatted("k1", out, dead) + sink.formatted("k2", out, dead);
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=k1", "org.apache.flume.sink:type=k2"));
+
+      String header = "<14>1 2026-12-03T10:00:00.000Z web1 app - - - ";
+      List<byte[]> poison = new ArrayList<>();
+      poison.add((header + "[".repeat(20_000) + "]".repeat(20_000) + "\n").getBytes(StandardCharsets.UTF_8));
+      poison.add((header + "{\"big\":\"" + "x".repeat(100_000) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      poison.add((header + "{not json n-p3\n").getBytes(StandardCharsets.UTF_8));
+      ByteArrayOutputStream notUtf8 = new ByteArrayOutputStream();
+      notUtf8.writeBytes((header + "{\"a\":\"").getBytes(StandardCharsets.UTF_8));
+      notUtf8.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe, '"', '}', '\n'});
+      poison.add(notUtf8.toByteArray());
+
+      int valid = 4000;
+      try (Socket events = new Socket("127.0.0.1", tcp); OutputStream e = events.getOutputStream();
+          Socket poisoned = new Socket("127.0.0.1", json); OutputStream p = poisoned.getOutputStream()) {
+        for (int i = 0; i < valid; i++) {
+          e.write(("<14>1 2026-12-03T10:00:00.000Z web1 app " + i + " - - n-" + i + " message\n")
+              .getBytes(StandardCharsets.UTF_8));
+          if (i % 1000 == 500) { // the poison between the valid events, one at a time
+            p.write(poison.get(i / 1000));
+            p.flush();
+            e.flush();
+          }
+        }
+      }
+
+      agent.await(Duration.ofSeconds(30), valid + " written, 4 dead-lettered",
+          () -> Files.isDirectory(out) && lines(out).size() >= valid && lines(dead).size() >= 4);
+      List<String> written = lines(out);
+      List<String> deadLettered = lines(dead);
+      assertEquals(valid, written.size());
+      assertEquals(4, deadLettered.size(), String.join("\n", deadLettered).substring(0, 2000));
+      Map<String, Integer> nonces = countBy(written, NONCE);
+      for (int i = 0; i < valid; i++) {
+        assertEquals(1, nonces.get("n-" + i), "n-" + i + " written once");
+      }
+      String reasons = String.join("\n", deadLettered);
+      assertTrue(reasons.contains("maxNestingDepth"), "the deep one: " + cut(reasons));
+      assertTrue(reasons.contains("maxDocumentBytes"), "the large one: " + cut(reasons));
+      assertTrue(reasons.contains("not valid JSON"), "the broken one: " + cut(reasons));
+
+      long k1 = agent.counter("org.apache.flume.sluice:name=sink.k1.written", "Count");
+      long k2 = agent.counter("org.apache.flume.sluice:name=sink.k2.written", "Count");
+      assertEquals(valid, k1 + k2);
+      try (Stream<Path> files = Files.list(out)) {
+        List<String> names = files.map(f -> f.getFileName().toString()).toList();
+        assertTrue(names.stream().anyMatch(n -> n.contains("-k1-")), names.toString());
+        assertTrue(k2 == 0 || names.stream().anyMatch(n -> n.contains("-k2-")), names.toString());
+      }
+    }
+  }
+
+  private static String cut(String s) {
+    return s.length() <= 3000 ? s : s.substring(0, 3000) + "...";
+  }
 }
