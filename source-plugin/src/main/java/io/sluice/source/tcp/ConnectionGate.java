@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * limits.
  */
 @Sharable
-final class ConnectionGate extends ChannelInboundHandlerAdapter {
+public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   private static final AttributeKey<Runnable> SLOT = AttributeKey.valueOf(ConnectionGate.class, "slot");
 
@@ -44,7 +44,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   // Only addresses holding slots: at most maxConnections entries.
   private final ConcurrentHashMap<String, AtomicInteger> openPerIp = new ConcurrentHashMap<>();
 
-  ConnectionGate(int maxConnections, int maxPerIp, List<Rate> ratePerIp, SourceMetrics metrics, Clock clock) {
+  public ConnectionGate(int maxConnections, int maxPerIp, List<Rate> ratePerIp, SourceMetrics metrics, Clock clock) {
     this.maxConnections = maxConnections;
     this.maxPerIp = maxPerIp;
     this.metrics = metrics;
@@ -57,7 +57,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   }
 
   /** Slots taken: connections open, and closed ones still delivering what they held. */
-  int open() {
+  public int open() {
     return open.get();
   }
 
@@ -65,7 +65,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
    * Gives back the slot {@code ch} was admitted with, once (later calls do nothing); does nothing
    * for a channel admitted by no gate.
    */
-  static Runnable slotOf(Channel ch) {
+  public static Runnable slotOf(Channel ch) {
     Runnable release = ch.attr(SLOT).get();
     return release == null ? () -> {} : release;
   }

@@ -1,0 +1,135 @@
+package io.sluice.source;
+
+import static io.sluice.core.config.ConfigValues.between;
+import static io.sluice.core.config.ConfigValues.duration;
+
+import io.netty.handler.ssl.SslContext;
+import io.sluice.core.config.ConfigValues;
+import io.sluice.core.limit.Limits;
+import io.sluice.source.delivery.Delivery;
+import io.sluice.source.hec.BodyLimits;
+import io.sluice.source.hec.HecServer;
+import io.sluice.source.hec.HecToken;
+import io.sluice.source.hec.HecTokens;
+import io.sluice.source.tcp.TlsSettings;
+import java.time.Duration;
+import org.apache.flume.Context;
+import org.apache.flume.EventDrivenSource;
+import org.apache.flume.FlumeException;
+import org.apache.flume.conf.BatchSizeSupported;
+import org.apache.flume.conf.Configurable;
+import org.apache.flume.source.SslContextAwareAbstractSource;
+
+/**
+ * Splunk's HTTP Event Collector: {@code /services/collector} ({@code /event}, {@code /event/1.0}),
+ * {@code /raw} ({@code /raw/1.0}), {@code /health} ({@code /health/1.0}) and {@code /ack}, with
+ * Splunk's authentication forms, channels, gzip bodies, partial batches and status codes (see
+ * {@code io.sluice.source.hec}). A request's events go to the channels through the source's
+ * interceptors, in transactions of at most {@code batchSize}; a request the channels refuse is
+ * answered 503 (no room) or 429 (the TokenBucketInterceptor's {@code throttled = reject}) with
+ * {@code Retry-After}, and the client sends it again.
+ *
+ * <p>Not yet: indexer acknowledgements (a token with {@code useAck = true} is refused at
+ * configuration), {@code tokensFile}, {@code preAuthLimit}, {@code trustedProxies}, and an unhealthy
+ * {@code /health}.
+ */
+public class HecSource extends SslContextAwareAbstractSource
+    implements EventDrivenSource, Configurable, BatchSizeSupported {
+
+  static final int MAX_THREADS = 64;
+  static final int MAX_CONNECTIONS = 1_000_000;
+  static final int MAX_BYTES = Integer.MAX_VALUE - 64;
+
+  private String host;
+  private int port;
+  private int batchSize;
+  private HecTokens tokens;
+  private BodyLimits limits;
+  private TlsSettings tls;
+  private int threads;
+  private int maxConnections;
+  private int maxConnectionsPerIp;
+  private java.util.List<io.sluice.core.limit.Rate> connectionRatePerIp;
+  private Duration idleTimeout;
+  private int maxContentLength;
+  private SourceMetrics metrics;
+  private Delivery delivery;
+  private HecServer server;
+
+  @Override
+  public void configure(Context ctx) {
+    host = ctx.getString("host", ctx.getString("bind", "0.0.0.0")).trim();
+    port = (int) between("port", ctx.getString("port", "8088"), 1, 65535);
+    batchSize = (int) between("batchSize", ctx.getString("batchSize", "100"), 1, 100_000);
+    tokens = HecTokens.of(ctx.getParameters());
+    for (HecToken t : tokens.tokens()) {
+      if (t.useAck()) {
+        throw ConfigValues.invalid("tokens." + t.name() + ".useAck", "true",
+            "false: indexer acknowledgements are not available in this version of HecSource");
+      }
+    }
+    maxContentLength = (int) between("maxContentLength", ctx.getString("maxContentLength",
+        Integer.toString(4 << 20)), 1024, MAX_BYTES);
+    limits = new BodyLimits(
+        (int) between("maxDecompressedLength", ctx.getString("maxDecompressedLength",
+            Integer.toString(16 << 20)), 1024, MAX_BYTES),
+        (int) between("maxEventsPerRequest", ctx.getString("maxEventsPerRequest", "100000"), 1, MAX_BYTES),
+        (int) between("maxEventSize", ctx.getString("maxEventSize", Integer.toString(1 << 20)), 16, MAX_BYTES),
+        (int) between("maxNestingDepth", ctx.getString("maxNestingDepth", "64"), 1, 1000));
+    threads = (int) between("threads", ctx.getString("threads",
+        Integer.toString(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()))), 1, MAX_THREADS);
+    maxConnections = (int) between("maxConnections", ctx.getString("maxConnections", "256"), 1, MAX_CONNECTIONS);
+    maxConnectionsPerIp = (int) between("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "64"),
+        1, MAX_CONNECTIONS);
+    connectionRatePerIp = Limits.optionalSetting("connectionRatePerIp",
+        ctx.getString("connectionRatePerIp", "20/s burst 20").trim());
+    String idle = ctx.getString("idleTimeout", "60s").trim();
+    idleTimeout = idle.equals("0") ? Duration.ZERO : duration("idleTimeout", idle);
+    configureSsl(ctx);
+    tls = isSslEnabled() ? TlsSettings.of(this, ctx) : null;
+    if (tls != null) {
+      tls.build(); // a bad keystore is refused now, naming its key
+    }
+  }
+
+  /** Flume refuses a channel whose {@code transactionCapacity} is below this. */
+  @Override
+  public long getBatchSize() {
+    return batchSize;
+  }
+
+  @Override
+  public synchronized void start() {
+    SslContext ssl = tls == null ? null : tls.build();
+    HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
+        connectionRatePerIp, idleTimeout, maxContentLength, ssl);
+    metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
+    delivery = new Delivery(getName(), getChannelProcessor(), metrics, false);
+    try {
+      server = HecServer.bind(getName(), settings, tokens, limits, batchSize, delivery, metrics);
+    } catch (RuntimeException e) {
+      delivery.close();
+      metrics.stop();
+      throw new FlumeException("Source " + getName() + ": cannot listen for HEC on " + host + ":" + port
+          + ": " + e.getMessage(), e);
+    }
+    metrics.start();
+    super.start();
+  }
+
+  /** The port listened on (for tests that configure port 0... or any). */
+  int port() {
+    return server.port();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (server != null) {
+      server.close();
+      server = null;
+      delivery.close();
+      metrics.stop();
+    }
+    super.stop();
+  }
+}

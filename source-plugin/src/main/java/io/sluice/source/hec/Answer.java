@@ -1,0 +1,42 @@
+package io.sluice.source.hec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP answer: status, JSON body (empty for the few answers Splunk gives no body), and, for a
+ * client that should come back later, {@code Retry-After} in seconds (0: none).
+ */
+record Answer(int status, byte[] body, long retryAfterSeconds, String allow) {
+
+  static Answer of(HecReply r) {
+    return new Answer(r.httpStatus(), r.json(), 0, null);
+  }
+
+  /** A refused event: its number in the request (0-based), as Splunk says it. */
+  static Answer atEvent(HecReply r, int eventNumber) {
+    return new Answer(r.httpStatus(), r.json("invalid-event-number", eventNumber), 0, null);
+  }
+
+  /** Come back later: {@code status} is 503 (no room) or 429 (over a limit). */
+  static Answer busy(int status, long retryAfterSeconds) {
+    return new Answer(status, HecReply.SERVER_BUSY.json(), Math.max(1, retryAfterSeconds), null);
+  }
+
+  static Answer notFound() {
+    return new Answer(404, "{\"text\":\"The requested URL was not found on this server.\",\"code\":404}"
+        .getBytes(StandardCharsets.US_ASCII), 0, null);
+  }
+
+  static Answer methodNotAllowed(String allow) {
+    return new Answer(405, new byte[0], 0, allow);
+  }
+
+  /** Content-Encoding other than gzip: Splunk takes no other. */
+  static Answer unsupportedEncoding() {
+    return new Answer(415, new byte[0], 0, null);
+  }
+
+  static Answer tooLarge() {
+    return new Answer(413, new byte[0], 0, null);
+  }
+}

@@ -1,0 +1,189 @@
+package io.sluice.source.hec;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.sluice.source.SourceMetrics;
+import io.sluice.source.delivery.Delivery;
+import io.sluice.source.delivery.Outcome;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import io.sluice.source.delivery.Shipment;
+import org.apache.flume.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's requests, answered one at a time and in order: a request waiting on the
+ * channels holds the next ones back (HTTP/1.1 pipelining answers in order), and the connection
+ * reads no more meanwhile, so what it holds stays within one read's worth.
+ */
+final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HecHandler.class);
+  static final String CHANNEL_HEADER = "X-Splunk-Request-Channel";
+
+  /** What every connection of a source shares. */
+  record Shared(Delivery delivery, int batchSize, SourceMetrics metrics, HecMetrics hecMetrics) {}
+
+  private final HecProtocol protocol;
+  private final Delivery delivery;
+  private final int batchSize;
+  private final SourceMetrics metrics;
+  private final HecMetrics hecMetrics;
+  private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
+  private boolean busy; // a request of this connection is being delivered
+
+  HecHandler(HecProtocol protocol, Shared shared) {
+    super(false); // requests are released once answered, which may be later
+    this.protocol = protocol;
+    this.delivery = shared.delivery();
+    this.batchSize = shared.batchSize();
+    this.metrics = shared.metrics();
+    this.hecMetrics = shared.hecMetrics();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (busy) {
+      waiting.add(req);
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      answer(ctx, req, new Answer(400, new byte[0], 0, null), false);
+      return;
+    }
+    HttpHeaders h = req.headers();
+    byte[] body = ByteBufUtil.getBytes(req.content());
+    HecRequest r = new HecRequest(req.method().name(), req.uri(), h.get(HttpHeaderNames.AUTHORIZATION),
+        h.get(CHANNEL_HEADER), h.get(HttpHeaderNames.CONTENT_ENCODING), body, clientIp(ctx),
+        System.currentTimeMillis());
+    HecProtocol.Decision d;
+    try {
+      d = protocol.decide(r);
+    } catch (RuntimeException e) { // a fault of ours: the client may retry, the connection goes on
+      LOG.error("HEC request {} {} could not be handled", req.method(), req.uri(), e);
+      answer(ctx, req, Answer.of(HecReply.INTERNAL_ERROR), true);
+      return;
+    }
+    if (d instanceof HecProtocol.Now now) {
+      answer(ctx, req, now.answer(), true);
+      return;
+    }
+    HecProtocol.Delivery deliver = (HecProtocol.Delivery) d;
+    SourceMetrics.Tally tally = metrics.tally();
+    for (Event e : deliver.events()) {
+      tally.received(e.getBody().length, false, false);
+    }
+    tally.flush();
+    metrics.batchOffered();
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
+    // In transactions of at most batchSize, in order, up to the first refused: a request refused
+    // after some of its transactions were taken is answered as refused, and what was taken is
+    // sent again with it (at least once, as for any HEC client that retries).
+    List<Event> events = deliver.events();
+    List<Shipment> shipments = new ArrayList<>(events.size() / batchSize + 1);
+    for (int i = 0; i < events.size(); i += batchSize) {
+      shipments.add(delivery.shipment(new ArrayList<>(events.subList(i, Math.min(events.size(), i + batchSize)))));
+    }
+    delivery.attemptInOrder(shipments, ctx.executor(), outcomes -> {
+      answer(ctx, req, answerFor(outcomes.get(outcomes.size() - 1), deliver), true);
+      busy = false;
+      ctx.channel().config().setAutoRead(true);
+      FullHttpRequest next = waiting.poll();
+      if (next != null && ctx.channel().isActive()) {
+        channelRead0(ctx, next);
+      } else if (next != null) {
+        next.release();
+      }
+    });
+  }
+
+  private static Answer answerFor(Outcome o, HecProtocol.Delivery d) {
+    if (o.accepted()) {
+      return d.acceptedAnswer();
+    }
+    long retrySeconds = (o.retryAfterMillis() + 999) / 1000;
+    return switch (o.refusal()) {
+      case FULL -> Answer.busy(503, retrySeconds);
+      case REJECTED -> Answer.busy(429, retrySeconds);
+      case ERROR -> Answer.of(HecReply.INTERNAL_ERROR);
+    };
+  }
+
+  private void answer(ChannelHandlerContext ctx, FullHttpRequest req, Answer a, boolean canKeepAlive) {
+    boolean keepAlive = canKeepAlive && HttpUtil.isKeepAlive(req);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(a.status()), Unpooled.wrappedBuffer(a.body()));
+    HttpHeaders h = res.headers();
+    if (a.body().length > 0) {
+      h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    }
+    h.setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length);
+    if (a.retryAfterSeconds() > 0) {
+      h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(a.retryAfterSeconds()));
+    }
+    if (a.allow() != null) {
+      h.set(HttpHeaderNames.ALLOW, a.allow());
+    }
+    if (!keepAlive) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    hecMetrics.answered(a.status());
+    req.release();
+    if (keepAlive) {
+      ctx.writeAndFlush(res, ctx.voidPromise());
+    } else {
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static String clientIp(ChannelHandlerContext ctx) {
+    return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent && !busy) {
+      ctx.close(); // idle between requests: Splunk's clients reconnect
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    for (FullHttpRequest r; (r = waiting.poll()) != null; ) {
+      r.release();
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("HEC connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

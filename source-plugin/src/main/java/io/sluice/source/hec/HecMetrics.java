@@ -1,0 +1,48 @@
+package io.sluice.source.hec;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import io.sluice.core.metrics.SluiceMetrics;
+
+/**
+ * An HEC source's request counts, beside the event counts of its SourceMetrics: {@code
+ * source.<name>.requests} and, by why they were refused, {@code requests.rejected.auth} (401, 403),
+ * {@code .invalid} (400), {@code .busy} (503), {@code .throttled} (429), {@code .tooLarge} (413),
+ * {@code .other} (404, 405, 415, 500).
+ */
+final class HecMetrics {
+
+  final Counter requests;
+  private final Counter auth;
+  private final Counter invalid;
+  private final Counter busy;
+  private final Counter throttled;
+  private final Counter tooLarge;
+  private final Counter other;
+
+  HecMetrics(String sourceName) {
+    String p = "source." + sourceName + ".requests";
+    MetricRegistry r = SluiceMetrics.registry();
+    requests = r.counter(p);
+    auth = r.counter(p + ".rejected.auth");
+    invalid = r.counter(p + ".rejected.invalid");
+    busy = r.counter(p + ".rejected.busy");
+    throttled = r.counter(p + ".rejected.throttled");
+    tooLarge = r.counter(p + ".rejected.tooLarge");
+    other = r.counter(p + ".rejected.other");
+  }
+
+  /** Counts a request by the status it was answered with. */
+  void answered(int status) {
+    requests.inc();
+    switch (status) {
+      case 200 -> { }
+      case 401, 403 -> auth.inc();
+      case 400 -> invalid.inc();
+      case 503 -> busy.inc();
+      case 429 -> throttled.inc();
+      case 413 -> tooLarge.inc();
+      default -> other.inc();
+    }
+  }
+}

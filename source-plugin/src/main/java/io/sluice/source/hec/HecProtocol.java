@@ -1,0 +1,204 @@
+package io.sluice.source.hec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.flume.Event;
+
+/**
+ * Splunk's HEC protocol up to the hand-over to the channels: routes, methods, authentication,
+ * channels, content encoding, bodies; every answer Splunk would give before that, in Splunk's order
+ * of checks (route, auth, disabled token, channel, encoding, size, body, index). What it cannot
+ * answer alone it returns as a {@link Delivery} for the source to attempt. Thread-safe; never
+ * throws for any request.
+ */
+final class HecProtocol {
+
+  /** Either an answer now, or events to deliver and what to answer once they are. */
+  sealed interface Decision permits Now, Delivery {}
+
+  record Now(Answer answer) implements Decision {}
+
+  /**
+   * Events to hand to the channels. Once accepted, the answer is success, or for a partial body
+   * the refusal of its first bad event (those before it are accepted, as Splunk does).
+   */
+  record Delivery(List<Event> events, RequestBody body, HecToken token) implements Decision {
+    Answer acceptedAnswer() {
+      return body.isWhole() ? Answer.of(HecReply.SUCCESS) : Answer.atEvent(body.refusal(), body.refusedAt());
+    }
+  }
+
+  private enum Endpoint { EVENT, RAW, ACK, HEALTH }
+
+  private static final Pattern GUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final HecTokens tokens;
+  private final EnvelopeReader envelopes;
+  private final RawLines raw;
+  private final int maxInflatedBytes;
+
+  HecProtocol(HecTokens tokens, BodyLimits limits) {
+    this.tokens = tokens;
+    this.envelopes = new EnvelopeReader(limits);
+    this.raw = new RawLines(limits);
+    this.maxInflatedBytes = limits.maxInflatedBytes();
+  }
+
+  Decision decide(HecRequest r) {
+    QueryString q = new QueryString(r.uri());
+    Endpoint endpoint = route(q.path());
+    if (endpoint == null) {
+      return new Now(Answer.notFound());
+    }
+    if (endpoint == Endpoint.HEALTH) {
+      boolean read = r.method().equals("GET") || r.method().equals("HEAD");
+      return new Now(read ? Answer.of(HecReply.HEALTHY) : Answer.methodNotAllowed("GET"));
+    }
+    if (!r.method().equals("POST")) {
+      return new Now(Answer.methodNotAllowed("POST"));
+    }
+
+    HecToken token;
+    String fromQuery = q.get("token");
+    if (fromQuery != null) { // Splunk: the query string's token first, known or not
+      token = tokens.find(fromQuery);
+      if (token == null) {
+        return new Now(Answer.of(HecReply.INVALID_TOKEN));
+      }
+      if (!token.allowQueryStringAuth()) {
+        return new Now(Answer.of(HecReply.QUERY_AUTH_DISABLED));
+      }
+    } else {
+      if (r.authorization() == null || r.authorization().isBlank()) {
+        return new Now(Answer.of(HecReply.TOKEN_REQUIRED));
+      }
+      String secret = secret(r.authorization());
+      if (secret == null) {
+        return new Now(Answer.of(HecReply.INVALID_AUTHORIZATION));
+      }
+      token = tokens.find(secret);
+      if (token == null) {
+        return new Now(Answer.of(HecReply.INVALID_TOKEN));
+      }
+    }
+    if (token.disabled()) {
+      return new Now(Answer.of(HecReply.TOKEN_DISABLED));
+    }
+
+    String channel = blankToNull(r.channelHeader());
+    if (channel == null) {
+      channel = q.get("channel");
+    }
+    if (channel != null && !GUID.matcher(channel).matches()) {
+      return new Now(Answer.of(HecReply.INVALID_CHANNEL));
+    }
+    if (channel == null && token.useAck()) {
+      return new Now(Answer.of(HecReply.CHANNEL_MISSING));
+    }
+    if (endpoint == Endpoint.ACK) {
+      return new Now(Answer.of(HecReply.ACK_DISABLED)); // no token has acks yet: HecSource refuses useAck
+    }
+    if (channel != null) {
+      channel = channel.toLowerCase(Locale.ROOT); // Splunk's channels are case-insensitive
+    }
+
+    byte[] body = r.body();
+    String encoding = blankToNull(r.contentEncoding());
+    if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+      if (!encoding.equalsIgnoreCase("gzip")) {
+        return new Now(Answer.unsupportedEncoding());
+      }
+      try {
+        body = Gunzip.inflate(body, maxInflatedBytes);
+      } catch (Gunzip.TooLarge e) {
+        return new Now(Answer.tooLarge());
+      } catch (IOException e) {
+        return new Now(Answer.atEvent(HecReply.INVALID_DATA_FORMAT, 0)); // not gzip, or cut short
+      }
+    }
+    if (blank(body)) {
+      return new Now(Answer.of(HecReply.NO_DATA));
+    }
+
+    Metadata defaults = Metadata.of(q, token, r.clientIp());
+    RequestBody read;
+    if (endpoint == Endpoint.RAW) {
+      String time = q.get("time");
+      if (time != null) {
+        long t = HecTime.parse(time);
+        if (t == HecTime.INVALID) {
+          return new Now(Answer.atEvent(HecReply.INVALID_DATA_FORMAT, 0));
+        }
+        defaults = defaults.withTime(t);
+      }
+      if (defaults.index() != null && !token.allows(defaults.index())) {
+        return new Now(Answer.of(HecReply.INCORRECT_INDEX));
+      }
+      read = raw.read(body, defaults);
+    } else {
+      read = envelopes.read(body, defaults, token);
+    }
+    if (read.events().isEmpty()) {
+      return new Now(read.isWhole() ? Answer.of(HecReply.NO_DATA) : Answer.atEvent(read.refusal(), 0));
+    }
+    List<Event> events = HecEvents.of(read.events(), token, channel, r.clientIp(),
+        Long.toString(r.receivedAtMillis()));
+    return new Delivery(events, read, token);
+  }
+
+  private static Endpoint route(String path) {
+    String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    return switch (p) {
+      case "/services/collector", "/services/collector/event", "/services/collector/event/1.0" -> Endpoint.EVENT;
+      case "/services/collector/raw", "/services/collector/raw/1.0" -> Endpoint.RAW;
+      case "/services/collector/ack" -> Endpoint.ACK;
+      case "/services/collector/health", "/services/collector/health/1.0" -> Endpoint.HEALTH;
+      default -> null;
+    };
+  }
+
+  /** The token of {@code Splunk <token>} or of HTTP Basic (its password); null when neither. */
+  private static String secret(String authorization) {
+    String a = authorization.trim();
+    int space = a.indexOf(' ');
+    if (space < 0) {
+      return null;
+    }
+    String scheme = a.substring(0, space);
+    String rest = a.substring(space + 1).trim();
+    if (rest.isEmpty()) {
+      return null;
+    }
+    if (scheme.equalsIgnoreCase("Splunk")) {
+      return rest;
+    }
+    if (scheme.equalsIgnoreCase("Basic")) {
+      try {
+        String userPass = new String(Base64.getDecoder().decode(rest), StandardCharsets.UTF_8);
+        int colon = userPass.indexOf(':');
+        return colon < 0 || colon == userPass.length() - 1 ? null : userPass.substring(colon + 1);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static boolean blank(byte[] b) {
+    for (byte x : b) {
+      if (x != ' ' && x != '\t' && x != '\n' && x != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,127 @@
+package io.sluice.source.hec;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.sluice.core.limit.Rate;
+import io.sluice.core.time.Clock;
+import io.sluice.source.SourceMetrics;
+import io.sluice.source.delivery.Delivery;
+import io.sluice.source.net.Listener;
+import io.sluice.source.net.Transport;
+import io.sluice.source.tcp.ConnectionGate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening socket of an HEC source. Each connection's pipeline: {@link ConnectionGate} (limits,
+ * before any TLS work), TLS when configured, an idle timer, Netty's HTTP/1.1 codec and aggregator
+ * (a body over {@code maxContentLength} is answered 413 before it is read), and {@link HecHandler}.
+ */
+public final class HecServer implements Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HecServer.class);
+
+  /** Longest request line and headers: Splunk's clients send short ones. */
+  static final int MAX_INITIAL_LINE = 8192;
+  static final int MAX_HEADERS = 16384;
+
+  /** What an HEC source is configured with. */
+  public record Settings(String host, int port, int threads, int maxConnections, int maxConnectionsPerIp,
+      List<Rate> connectionRatePerIp, Duration idleTimeout, int maxContentLength, SslContext tls) {}
+
+  private final String sourceName;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+  private Channel server;
+
+  private HecServer(String sourceName, EventLoopGroup boss, EventLoopGroup workers) {
+    this.sourceName = sourceName;
+    this.boss = boss;
+    this.workers = workers;
+  }
+
+  /** Binds; a request's events go to the channels in transactions of at most {@code batchSize}. */
+  public static HecServer bind(String sourceName, Settings s, HecTokens tokens, BodyLimits limits,
+      int batchSize, Delivery delivery, SourceMetrics metrics) {
+    HecServer server = new HecServer(sourceName, Transport.group(1, "sluice-hec-accept-" + sourceName),
+        Transport.group(s.threads(), "sluice-hec-" + sourceName));
+    server.listen(s, new HecProtocol(tokens, limits), new HecHandler.Shared(delivery, batchSize, metrics,
+        new HecMetrics(sourceName)));
+    return server;
+  }
+
+  private void listen(Settings s, HecProtocol protocol, HecHandler.Shared shared) {
+    Delivery delivery = shared.delivery();
+    SourceMetrics metrics = shared.metrics();
+    ConnectionGate gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
+        s.connectionRatePerIp(), metrics, Clock.SYSTEM);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(Transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            connections.add(ch);
+            ch.closeFuture().addListener(f -> {
+              connections.remove(ch);
+              ConnectionGate.slotOf(ch).run();
+            });
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("gate", gate);
+            if (s.tls() != null) {
+              p.addLast("tls", s.tls().newHandler(ch.alloc()));
+            }
+            if (!s.idleTimeout().isZero()) {
+              p.addLast("idle", new IdleStateHandler(0, 0, s.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            }
+            p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 65536));
+            p.addLast("body", new HttpObjectAggregator(s.maxContentLength()));
+            p.addLast("hec", new HecHandler(protocol, shared));
+          }
+        });
+    try {
+      server = b.bind(s.host(), s.port()).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    metrics.gauge("connections.open", gate::open);
+    LOG.info("Source {}: listening for HEC on {}://{}:{}/services/collector ({}, {} threads; at most {}"
+        + " connections, {} per address; bodies up to {} bytes; {})", sourceName,
+        s.tls() == null ? "http" : "https", s.host(), port(), Transport.describe(), s.threads(),
+        s.maxConnections(), s.maxConnectionsPerIp(), s.maxContentLength(),
+        delivery.inline() ? "commits on the I/O threads" : "commits on delivery threads");
+  }
+
+  /** The port bound (useful with port 0). */
+  public int port() {
+    return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** Stops accepting, closes every connection (a request being delivered is answered or lost with it). */
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    for (Channel c : connections) {
+      c.close();
+    }
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,349 @@
+package io.sluice.source.hec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.flume.Event;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Splunk's protocol up to the channels: every answer it gives before them, and the events it makes. */
+class HecProtocolTest {
+
+  static final String OPS = "11111111-2222-3333-4444-555555555555";
+  static final String WEB = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+  static final String OFF = "00000000-0000-0000-0000-000000000000";
+  static final String ACKED = "99999999-9999-9999-9999-999999999999";
+  static final String CHANNEL = "0A9C2B6E-1D2F-4A5B-8C7D-6E5F4A3B2C1D";
+
+  static final HecTokens TOKENS = HecTokens.of(Map.ofEntries(
+      Map.entry("tokens", "ops web off acked"),
+      Map.entry("tokens.ops.value", OPS),
+      Map.entry("tokens.ops.indexes", "main, security"),
+      Map.entry("tokens.ops.index", "main"),
+      Map.entry("tokens.ops.sourcetype", "ops:json"),
+      Map.entry("tokens.web.value", WEB),
+      Map.entry("tokens.web.allowQueryStringAuth", "true"),
+      Map.entry("tokens.off.value", OFF),
+      Map.entry("tokens.off.disabled", "true"),
+      Map.entry("tokens.acked.value", ACKED),
+      Map.entry("tokens.acked.useAck", "true")));
+
+  static final BodyLimits LIMITS = new BodyLimits(1 << 20, 1000, 4096, 8);
+  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS);
+
+  private HecProtocol.Decision post(String uri, String auth, String body) {
+    return protocol.decide(new HecRequest("POST", uri, auth, null, null,
+        body.getBytes(StandardCharsets.UTF_8), "10.0.0.7", 1_795_420_800_123L));
+  }
+
+  private HecProtocol.Decision post(String uri, String body) {
+    return post(uri, "Splunk " + OPS, body);
+  }
+
+  private static Answer now(HecProtocol.Decision d) {
+    assertTrue(d instanceof HecProtocol.Now, "answered at once: " + d);
+    return ((HecProtocol.Now) d).answer();
+  }
+
+  private static HecProtocol.Delivery delivered(HecProtocol.Decision d) {
+    assertTrue(d instanceof HecProtocol.Delivery, "events to deliver: " + d);
+    return (HecProtocol.Delivery) d;
+  }
+
+  private static String text(Answer a) {
+    return new String(a.body(), StandardCharsets.UTF_8);
+  }
+
+  private static void says(HecReply expected, Answer a) {
+    assertEquals(expected.httpStatus(), a.status(), text(a));
+    assertEquals("{\"text\":\"" + expected.text() + "\",\"code\":" + expected.code() + "}", text(a));
+  }
+
+  @Test
+  void theCodeTableIsSplunks() {
+    assertEquals(23, HecReply.values().length);
+    for (HecReply r : HecReply.values()) {
+      assertEquals(r.ordinal(), r.code(), r.name());
+    }
+    assertEquals("{\"text\":\"Success\",\"code\":0}", new String(HecReply.SUCCESS.json(), StandardCharsets.US_ASCII));
+    assertEquals(503, HecReply.SERVER_BUSY.httpStatus());
+    assertEquals("{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":2}",
+        new String(HecReply.INVALID_DATA_FORMAT.json("invalid-event-number", 2), StandardCharsets.US_ASCII));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/services/collector", "/services/collector/event", "/services/collector/event/1.0",
+      "/services/collector/event/", "/services/collector?index=security"})
+  void eventEndpoints(String path) {
+    HecProtocol.Delivery d = delivered(post(path, "{\"event\":\"hello\"}"));
+    assertEquals(1, d.events().size());
+    says(HecReply.SUCCESS, d.acceptedAnswer());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/services/collector/raw", "/services/collector/raw/1.0"})
+  void rawEndpoints(String path) {
+    HecProtocol.Delivery d = delivered(post(path, "one\r\ntwo\n\n\r\nthree"));
+    assertEquals(List.of("one", "two", "three"), bodies(d.events()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/services/collector/health", "/services/collector/health/1.0"})
+  void healthNeedsNoToken(String path) {
+    says(HecReply.HEALTHY, now(protocol.decide(new HecRequest("GET", path, null, null, null, new byte[0], "10.0.0.7", 0))));
+    Answer post = now(post(path, "x"));
+    assertEquals(405, post.status());
+    assertEquals("GET", post.allow());
+  }
+
+  @Test
+  void unknownPathsAndMethods() {
+    assertEquals(404, now(post("/services/other", "{\"event\":1}")).status());
+    Answer get = now(protocol.decide(new HecRequest("GET", "/services/collector/event", "Splunk " + OPS, null,
+        null, new byte[0], "10.0.0.7", 0)));
+    assertEquals(405, get.status());
+    assertEquals("POST", get.allow());
+  }
+
+  @Test
+  void authenticationFailuresInSplunksOrder() {
+    says(HecReply.TOKEN_REQUIRED, now(post("/services/collector", null, "{\"event\":1}")));
+    says(HecReply.INVALID_AUTHORIZATION, now(post("/services/collector", OPS, "{\"event\":1}")));
+    says(HecReply.INVALID_AUTHORIZATION, now(post("/services/collector", "Bearer " + OPS, "{\"event\":1}")));
+    says(HecReply.INVALID_AUTHORIZATION, now(post("/services/collector", "Splunk ", "{\"event\":1}")));
+    says(HecReply.INVALID_AUTHORIZATION, now(post("/services/collector", "Basic !!notbase64", "{\"event\":1}")));
+    says(HecReply.INVALID_TOKEN, now(post("/services/collector", "Splunk nope", "{\"event\":1}")));
+    says(HecReply.TOKEN_DISABLED, now(post("/services/collector", "Splunk " + OFF, "{\"event\":1}")));
+    // the query string's token first: unknown, then known but not allowed there
+    says(HecReply.INVALID_TOKEN, now(post("/services/collector?token=nope", "Splunk " + OPS, "{\"event\":1}")));
+    says(HecReply.QUERY_AUTH_DISABLED, now(post("/services/collector?token=" + OPS, null, "{\"event\":1}")));
+  }
+
+  @Test
+  void theThreeWaysToPresentAToken() {
+    assertEquals("ops", delivered(post("/services/collector", "Splunk " + OPS, "{\"event\":1}")).token().name());
+    assertEquals("ops", delivered(post("/services/collector", "splunk  " + OPS, "{\"event\":1}")).token().name());
+    String basic = Base64.getEncoder().encodeToString(("anyone:" + OPS).getBytes(StandardCharsets.UTF_8));
+    assertEquals("ops", delivered(post("/services/collector", "Basic " + basic, "{\"event\":1}")).token().name());
+    assertEquals("web", delivered(post("/services/collector?token=" + WEB, null, "{\"event\":1}")).token().name());
+  }
+
+  @Test
+  void channels() {
+    HecProtocol.Delivery d = delivered(protocol.decide(new HecRequest("POST", "/services/collector/raw", "Splunk " + OPS,
+        CHANNEL, null, "x".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0)));
+    assertEquals(CHANNEL.toLowerCase(), d.events().get(0).getHeaders().get("hec.channel"), "case-insensitive");
+    d = delivered(post("/services/collector/raw?channel=" + CHANNEL, "x"));
+    assertEquals(CHANNEL.toLowerCase(), d.events().get(0).getHeaders().get("hec.channel"));
+    d = delivered(post("/services/collector/raw?channel=", "x"));
+    assertNull(d.events().get(0).getHeaders().get("hec.channel"), "an empty channel is none");
+    says(HecReply.INVALID_CHANNEL, now(post("/services/collector/raw?channel=not-a-guid", "x")));
+    says(HecReply.CHANNEL_MISSING, now(post("/services/collector", "Splunk " + ACKED, "{\"event\":1}")));
+    says(HecReply.ACK_DISABLED, now(post("/services/collector/ack?channel=" + CHANNEL, "{\"acks\":[0]}")));
+  }
+
+  @Test
+  void emptyBodies() {
+    says(HecReply.NO_DATA, now(post("/services/collector", "")));
+    says(HecReply.NO_DATA, now(post("/services/collector", " \r\n\t")));
+    says(HecReply.NO_DATA, now(post("/services/collector/raw", "\n\n")));
+  }
+
+  @Test
+  void aPartialBatchKeepsWhatCameBeforeTheFirstBadEvent() {
+    HecProtocol.Delivery d = delivered(post("/services/collector",
+        "{\"event\":\"a\"}{\"event\":\"b\"}\n{\"event\":\"c\"}  {\"event\": tru}{\"event\":\"d\"}"));
+    assertEquals(List.of("a", "b", "c"), bodies(d.events()));
+    Answer a = d.acceptedAnswer();
+    assertEquals(400, a.status());
+    assertEquals("{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":3}", text(a));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"event\":\"a\"}[1]|6|1",
+      "{\"event\":\"a\"}{\"time\":1}|12|1",
+      "{\"event\":null}|12|0",
+      "{\"event\":\"\"}|13|0",
+      "{\"event\":\"a\",\"fields\":{\"nested\":{\"x\":1}}}|15|0",
+      "{\"event\":\"a\",\"fields\":{\"list\":[[1]]}}|15|0",
+      "{\"event\":\"a\",\"fields\":\"text\"}|15|0",
+      "{\"event\":\"a\",\"time\":\"2026-12-03T10:00:00Z\"}|15|0",
+      "{\"event\":\"a\",\"time\":-5}|15|0",
+      "{\"event\":\"a\",\"host\":{\"x\":1}}|6|0",
+      "{\"event\":\"a\",\"index\":\"finance\"}|7|0",
+      "{\"event\":\"a\"} trailing|6|1",
+      "{\"event\":[[[[[[[[[[1]]]]]]]]]]}|6|0"})
+  void eachBadEventIsNamedWithItsCode(String body, int code, int number) {
+    HecProtocol.Decision d = post("/services/collector", body);
+    Answer a = d instanceof HecProtocol.Delivery del ? del.acceptedAnswer() : now(d);
+    assertEquals(400, a.status(), text(a));
+    assertTrue(text(a).contains("\"code\":" + code + ","), text(a));
+    assertTrue(text(a).endsWith("\"invalid-event-number\":" + number + "}"), text(a));
+  }
+
+  @Test
+  void tooManyEventsOrAnEventTooLargeStopTheBatchThere() {
+    String big = "x".repeat(LIMITS.maxEventBytes() + 1);
+    HecProtocol.Delivery d = delivered(post("/services/collector", "{\"event\":\"a\"}{\"event\":\"" + big + "\"}"));
+    assertEquals(1, d.events().size());
+    assertTrue(text(d.acceptedAnswer()).endsWith("\"invalid-event-number\":1}"));
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < LIMITS.maxEvents() + 5; i++) {
+      many.append("{\"event\":").append(i).append('}');
+    }
+    d = delivered(post("/services/collector", many.toString()));
+    assertEquals(LIMITS.maxEvents(), d.events().size());
+    assertTrue(text(d.acceptedAnswer()).endsWith("\"invalid-event-number\":" + LIMITS.maxEvents() + "}"));
+  }
+
+  @Test
+  void theEventsHeadersAndBody() {
+    HecProtocol.Delivery d = delivered(post("/services/collector?host=qhost&source=qsrc",
+        "{\"event\":{\"action\":\"login\",\"n\":[1,2]},\"time\":1795420800.5,\"host\":\"web1\",\"index\":\"security\","
+            + "\"fields\":{\"dc\":\"eu\",\"tags\":[\"a\",\"b\"]},\"sluice.eventId\":\"forged\"}"
+            + "{\"event\":\"plain text\",\"time\":\"1795420801\"}"));
+    Event e = d.events().get(0);
+    Map<String, String> h = e.getHeaders();
+    assertEquals("{\"action\":\"login\",\"n\":[1,2]}", new String(e.getBody(), StandardCharsets.UTF_8));
+    assertEquals("true", h.get("hec.eventJson"));
+    assertEquals("1795420800500", h.get("timestamp"));
+    assertEquals("web1", h.get("host"), "the envelope's host over the query's");
+    assertEquals("qsrc", h.get("source"), "the query's source as the default");
+    assertEquals("ops:json", h.get("sourcetype"), "the token's sourcetype");
+    assertEquals("security", h.get("index"));
+    assertEquals("{\"dc\":\"eu\",\"tags\":[\"a\",\"b\"]}", h.get("hec.fields"));
+    assertEquals("ops", h.get("hec.token"), "the token's name, never its value");
+    assertEquals("10.0.0.7", h.get("clientIp"));
+    assertEquals("1795420800123", h.get("sluice.receivedAt"));
+    assertTrue(h.get("sluice.eventId").matches("[0-9a-f-]{36}"), "a key of the envelope sets no header");
+    assertEquals(java.util.Set.of("host", "source", "sourcetype", "index", "timestamp", "hec.fields",
+        "hec.eventJson", "hec.token", "clientIp", "sluice.eventId", "sluice.receivedAt"), h.keySet());
+
+    Event second = d.events().get(1);
+    assertEquals("plain text", new String(second.getBody(), StandardCharsets.UTF_8));
+    assertNull(second.getHeaders().get("hec.eventJson"));
+    assertEquals("1795420801000", second.getHeaders().get("timestamp"));
+    assertEquals("qhost", second.getHeaders().get("host"));
+    assertEquals("main", second.getHeaders().get("index"), "the token's default index");
+  }
+
+  @Test
+  void withoutMetadataTheClientsAddressIsTheHostAndTheTokenTheSource() {
+    Map<String, String> h = delivered(post("/services/collector?token=" + WEB, null, "{\"event\":\"x\"}"))
+        .events().get(0).getHeaders();
+    assertEquals("10.0.0.7", h.get("host"));
+    assertEquals("http:web", h.get("source"));
+    assertNull(h.get("sourcetype"));
+    assertNull(h.get("index"));
+    assertNull(h.get("timestamp"), "no time given: the receive time stands");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "1795420800, 1795420800000",
+      "1795420800.123, 1795420800123",
+      "1795420800.1239, 1795420800123",
+      "\"1795420800.5\", 1795420800500",
+      "1795420800123, 1795420800123", // milliseconds: only they can be that large
+      "0, 0"})
+  void timeFormats(String time, long millis) {
+    HecProtocol.Delivery d = delivered(post("/services/collector", "{\"event\":\"x\",\"time\":" + time + "}"));
+    assertEquals(Long.toString(millis), d.events().get(0).getHeaders().get("timestamp"));
+  }
+
+  @Test
+  void rawTakesItsMetadataFromTheQueryString() {
+    HecProtocol.Delivery d = delivered(post(
+        "/services/collector/raw?host=h1&source=s1&sourcetype=st1&index=security&time=1795420800.25", "line"));
+    Map<String, String> h = d.events().get(0).getHeaders();
+    assertEquals("h1", h.get("host"));
+    assertEquals("s1", h.get("source"));
+    assertEquals("st1", h.get("sourcetype"));
+    assertEquals("security", h.get("index"));
+    assertEquals("1795420800250", h.get("timestamp"));
+    says(HecReply.INCORRECT_INDEX, now(post("/services/collector/raw?index=finance", "line")));
+  }
+
+  @Test
+  void gzipBodies() throws IOException {
+    byte[] gz = gzip("{\"event\":\"zipped\"}".getBytes(StandardCharsets.UTF_8));
+    HecProtocol.Delivery d = delivered(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS,
+        null, "gzip", gz, "10.0.0.7", 0)));
+    assertEquals(List.of("zipped"), bodies(d.events()));
+
+    byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 6);
+    Answer a = now(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip", cut,
+        "10.0.0.7", 0)));
+    assertEquals(400, a.status());
+    assertTrue(text(a).contains("\"code\":6"), text(a));
+
+    byte[] bomb = gzip(new byte[LIMITS.maxInflatedBytes() * 4]); // 4 MiB of zeros: a few KB of gzip
+    assertTrue(bomb.length < 10_000);
+    assertEquals(413, now(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip",
+        bomb, "10.0.0.7", 0))).status());
+    assertEquals(415, now(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null,
+        "deflate", gz, "10.0.0.7", 0))).status());
+  }
+
+  @Test
+  void tokensNeverShowTheirSecrets() {
+    assertEquals("[ops, web, off, acked]", TOKENS.toString());
+    assertFalse(TOKENS.tokens().toString().contains(OPS));
+    assertNull(TOKENS.find(OPS.substring(0, 35)));
+    assertEquals("ops", TOKENS.find(OPS).name());
+  }
+
+  @Test
+  void tokenConfigurationErrorsNameTheKey() {
+    assertTrue(message(Map.of()).contains("'tokens'"));
+    assertTrue(message(Map.of("tokens", "a")).contains("'tokens.a.value'"));
+    assertTrue(message(Map.of("tokens", "a a", "tokens.a.value", "x")).contains("each name once"));
+    assertTrue(message(Map.of("tokens", "a b", "tokens.a.value", "x", "tokens.b.value", "x"))
+        .contains("the same secret"));
+    String m = message(Map.of("tokens", "a", "tokens.a.value", "s3cret", "tokens.a.indexes", "x", "tokens.a.index", "y"));
+    assertTrue(m.contains("'tokens.a.index'"), m);
+    assertFalse(m.contains("s3cret"), m);
+    assertTrue(message(Map.of("tokens", "a", "tokens.a.value", "x", "tokens.a.useAck", "yes")).contains("useAck"));
+  }
+
+  private static String message(Map<String, String> props) {
+    try {
+      HecTokens.of(props);
+      return "accepted";
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static List<String> bodies(List<Event> events) {
+    return events.stream().map(e -> new String(e.getBody(), StandardCharsets.UTF_8)).toList();
+  }
+
+  static byte[] gzip(byte[] b) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(b);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void eventBodiesAreTheStringAsUtf8() {
+    HecProtocol.Delivery d = delivered(post("/services/collector", "{\"event\":\"caf\\u00e9 \\ud83d\\ude00\"}"));
+    assertArrayEquals("café 😀".getBytes(StandardCharsets.UTF_8), d.events().get(0).getBody());
+  }
+}
