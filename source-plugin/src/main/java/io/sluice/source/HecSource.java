@@ -104,7 +104,7 @@ public class HecSource extends SslContextAwareAbstractSource
     HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
         connectionRatePerIp, idleTimeout, maxContentLength, ssl);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
-    delivery = new Delivery(getName(), getChannelProcessor(), metrics, false);
+    delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again
     try {
       server = HecServer.bind(getName(), settings, tokens, limits, batchSize, delivery, metrics);
     } catch (RuntimeException e) {

@@ -60,11 +60,15 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-    if (busy) {
-      waiting.add(req);
-      return;
+    waiting.add(req);
+    handleWaiting(ctx);
+  }
+
+  /** Handles the requests read so far, in order, until one has to wait for the channels. */
+  private void handleWaiting(ChannelHandlerContext ctx) {
+    for (FullHttpRequest next; !busy && ctx.channel().isActive() && (next = waiting.poll()) != null; ) {
+      handle(ctx, next);
     }
-    handle(ctx, req);
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -110,12 +114,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       answer(ctx, req, answerFor(outcomes.get(outcomes.size() - 1), deliver), true);
       busy = false;
       ctx.channel().config().setAutoRead(true);
-      FullHttpRequest next = waiting.poll();
-      if (next != null && ctx.channel().isActive()) {
-        channelRead0(ctx, next);
-      } else if (next != null) {
-        next.release();
-      }
+      handleWaiting(ctx);
     });
   }
 

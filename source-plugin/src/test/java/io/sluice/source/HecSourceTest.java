@@ -1,0 +1,189 @@
+package io.sluice.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.flume.Event;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HecSource over real sockets into a real MemoryChannel: HTTP/1.1 as clients speak it. */
+class HecSourceTest {
+
+  static final String TOKEN = "11111111-2222-3333-4444-555555555555";
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  Path dir;
+
+  static Map<String, String> props(String... more) {
+    Map<String, String> p = new HashMap<>(Map.of("tokens", "ops", "tokens.ops.value", TOKEN));
+    for (int i = 0; i < more.length; i += 2) {
+      p.put(more[i], more[i + 1]);
+    }
+    return p;
+  }
+
+  private HttpResponse<String> post(SourceTestRig rig, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.port + path))
+        .header("Authorization", "Splunk " + TOKEN)
+        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void eventsArriveWithTheirMetadataAndTheAnswerIsSplunks() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props(), Map.of(), Map.of())) {
+      HttpResponse<String> r = post(rig, "/services/collector/event",
+          "{\"event\":\"one\",\"host\":\"web1\",\"sourcetype\":\"access\"}\n{\"event\":{\"two\":2}}");
+      assertEquals(200, r.statusCode());
+      assertEquals("{\"text\":\"Success\",\"code\":0}", r.body());
+      assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+      List<Event> got = rig.takeAll(2, 5000);
+      assertEquals(List.of("one", "{\"two\":2}"), got.stream().map(SourceTestRig::body).toList());
+      assertEquals("web1", got.get(0).getHeaders().get("host"));
+      assertEquals("access", got.get(0).getHeaders().get("sourcetype"));
+      assertEquals("ops", got.get(1).getHeaders().get("hec.token"));
+      assertEquals("127.0.0.1", got.get(1).getHeaders().get("clientIp"));
+
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + rig.port + "/services/collector/health")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode());
+      assertEquals("{\"text\":\"HEC is healthy\",\"code\":17}", health.body());
+      assertEquals(2, rig.flumeCounter("EventAcceptedCount"));
+      assertEquals(2, rig.metric("requests"));
+    }
+  }
+
+  @Test
+  void aFullChannelIsAnswered503WithRetryAfterAndNothingOfTheRequestIsKept() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("batchSize", "5"),
+        Map.of("capacity", "5", "transactionCapacity", "5"), Map.of())) {
+      assertEquals(200, post(rig, "/services/collector/raw", "a\nb\nc\nd\ne").statusCode());
+      HttpResponse<String> r = post(rig, "/services/collector/raw", "f");
+      assertEquals(503, r.statusCode());
+      assertEquals("{\"text\":\"Server is busy\",\"code\":9}", r.body());
+      assertTrue(Long.parseLong(r.headers().firstValue("retry-after").orElse("0")) >= 1);
+      assertEquals(5, rig.takeAll(5, 5000).size());
+      assertEquals(200, post(rig, "/services/collector/raw", "f").statusCode(), "room again");
+      assertEquals(List.of("f"), rig.takeAll(1, 5000).stream().map(SourceTestRig::body).toList());
+      assertEquals(1, rig.metric("requests.rejected.busy"));
+    }
+  }
+
+  @Test
+  void theInterceptorsPushBackIsAnswered429WithItsRetryAfter() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props(), Map.of(),
+        Map.of("interceptors", "r", "interceptors.r.type", RejectingInterceptor.Builder.class.getName(),
+            "interceptors.r.rejections", "1", "interceptors.r.retryAfterMillis", "2500"))) {
+      HttpResponse<String> r = post(rig, "/services/collector", "{\"event\":\"x\"}");
+      assertEquals(429, r.statusCode());
+      assertEquals("3", r.headers().firstValue("retry-after").orElse(""), "2.5 s, rounded up");
+      assertEquals(0, rig.take(10).size(), "nothing of a refused request is kept");
+      assertEquals(200, post(rig, "/services/collector", "{\"event\":\"x\"}").statusCode());
+      assertEquals(1, rig.takeAll(1, 5000).size());
+      assertEquals(1, rig.metric("requests.rejected.throttled"));
+    }
+  }
+
+  @Test
+  void aBodyOverMaxContentLengthIsRefused413() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("maxContentLength", "2048"), Map.of(), Map.of())) {
+      HttpResponse<String> r = post(rig, "/services/collector/raw", "x".repeat(5000));
+      assertEquals(413, r.statusCode());
+      assertEquals(0, rig.take(10).size());
+      assertEquals(200, post(rig, "/services/collector/raw", "small").statusCode(), "the source serves on");
+    }
+  }
+
+  /** HTTP/1.1 pipelining: requests written back to back are answered in their order. */
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props(), Map.of(), Map.of());
+        Socket s = new Socket("127.0.0.1", rig.port)) {
+      s.setSoTimeout(5000);
+      StringBuilder requests = new StringBuilder();
+      for (String body : List.of("{\"event\":\"p1\"}", "not json", "{\"event\":\"p3\"}")) {
+        requests.append("POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk ").append(TOKEN)
+            .append("\r\nContent-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+      }
+      OutputStream out = s.getOutputStream();
+      out.write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answers = read(s.getInputStream(), 3);
+      int first = answers.indexOf("\"code\":0}");
+      int second = answers.indexOf("\"code\":6,");
+      int third = answers.indexOf("\"code\":0}", second);
+      assertTrue(first >= 0 && second > first && third > second, answers);
+      assertEquals(List.of("p1", "p3"), rig.takeAll(2, 5000).stream().map(SourceTestRig::body).toList());
+    }
+  }
+
+  /** Reads until {@code n} HTTP responses (each with a Content-Length body) have come. */
+  private static String read(InputStream in, int n) throws IOException {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] buf = new byte[4096];
+    while (count(got.toString(StandardCharsets.US_ASCII), "HTTP/1.1 ") < n || !complete(got.toString(StandardCharsets.US_ASCII), n)) {
+      int r = in.read(buf);
+      if (r < 0) {
+        break;
+      }
+      got.write(buf, 0, r);
+    }
+    return got.toString(StandardCharsets.US_ASCII);
+  }
+
+  private static boolean complete(String s, int n) {
+    return count(s, "}") >= n;
+  }
+
+  private static int count(String s, String what) {
+    int c = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+      c++;
+    }
+    return c;
+  }
+
+  /** curl, as an operator tries an HEC endpoint: gzip body from a file, Basic auth, keep-alive. */
+  @Test
+  void curlWithAGzipBody() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props(), Map.of(), Map.of())) {
+      Path body = dir.resolve("events.json.gz");
+      try (GZIPOutputStream z = new GZIPOutputStream(Files.newOutputStream(body))) {
+        z.write("{\"event\":\"from curl\",\"time\":\"1795420800.5\",\"index\":\"main\"}".getBytes(StandardCharsets.UTF_8));
+      }
+      Process curl = new ProcessBuilder("curl", "-sS", "-u", "x:" + TOKEN, "-H", "Content-Encoding: gzip",
+          "--data-binary", "@" + body, "http://127.0.0.1:" + rig.port + "/services/collector/event/1.0")
+          .redirectErrorStream(true).start();
+      String said = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, curl.exitValue(), said);
+      assertEquals("{\"text\":\"Success\",\"code\":0}", said);
+      Event e = rig.takeAll(1, 5000).get(0);
+      assertEquals("from curl", SourceTestRig.body(e));
+      assertEquals("1795420800500", e.getHeaders().get("timestamp"));
+      assertEquals("main", e.getHeaders().get("index"));
+    }
+  }
+}
