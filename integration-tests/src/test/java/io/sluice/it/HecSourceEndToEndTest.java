@@ -1,0 +1,194 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.it.harness.Command;
+import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.Ports;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HEC in, through a real agent: real clients (curl with a gzip body and HTTP Basic, Splunk's npm
+ * splunk-logging, VTEX's npm splunk-events) send to HecSource, the TokenBucketInterceptor limits
+ * each token, a DisruptorChannel carries the events, and ValidatingSink checks them against the
+ * shipped HEC schema and writes them. What each client sent arrives once, with its metadata; a
+ * token over its limit is answered 429 while the other is served; no token's secret is written
+ * anywhere.
+ */
+class HecSourceEndToEndTest {
+
+  static final String OPS = "0a9c2b6e-1d2f-4a5b-8c7d-6e5f4a3b2c1d";
+  static final String FLOOD = "f100d000-0000-4000-8000-000000000001";
+  private static final Path CLIENTS = Paths.get(System.getProperty("sluice.repo", ".."))
+      .resolve("integration-tests/target/hec-clients").toAbsolutePath().normalize();
+
+  private static String config(int port, Path schema, Path out, Path dead) {
+    return """
+        a1.sources = hec
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.hec.type = io.sluice.source.HecSource
+        a1.sources.hec.host = 127.0.0.1
+        a1.sources.hec.port = %d
+        a1.sources.hec.channels = c1
+        a1.sources.hec.tokens = ops flood
+        a1.sources.hec.tokens.ops.value = %s
+        a1.sources.hec.tokens.ops.indexes = main security
+        a1.sources.hec.tokens.ops.index = main
+        a1.sources.hec.tokens.flood.value = %s
+        a1.sources.hec.interceptors = gov
+        a1.sources.hec.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.hec.interceptors.gov.metricsName = gov
+        a1.sources.hec.interceptors.gov.key = hec.token
+        a1.sources.hec.interceptors.gov.limit = 100/s burst 100
+        a1.sources.hec.interceptors.gov.defer.maxDelay = 0s
+        a1.sources.hec.interceptors.gov.throttled = reject
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 10000
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = io.sluice.sink.ValidatingSink
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.schema = %s
+        a1.sinks.k1.file.directory = %s
+        a1.sinks.k1.deadLetter.directory = %s
+        """.formatted(port, OPS, FLOOD, schema, out, dead);
+  }
+
+  private static List<String> lines(Path dir) {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        String[] ls = Files.readString(f, StandardCharsets.UTF_8).split("\n", -1);
+        out.addAll(List.of(ls).subList(0, ls.length - 1)); // the text after the last LF is being written
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static Command.Result curl(String... args) {
+    List<String> c = new ArrayList<>(List.of(Command.require("curl", "curl"), "-sS", "-w", "\n%{http_code}"));
+    c.addAll(List.of(args));
+    return Command.run(c).requireOk();
+  }
+
+  private static Command.Result node(String script, String url, String token, int n) {
+    if (!Files.isDirectory(CLIENTS.resolve("node_modules/splunk-logging"))
+        || !Files.isDirectory(CLIENTS.resolve("node_modules/splunk-events"))) {
+      throw new AssertionError("the npm HEC clients are not in " + CLIENTS + ": run ./test-setup (or "
+          + "npm install --prefix " + CLIENTS + " splunk-logging@0.11.1 splunk-events@1.7.0)");
+    }
+    Path js = Paths.get("src/test/resources/hec", script).toAbsolutePath();
+    return Command.run(List.of(Command.require("node", "nodejs"), js.toString(), CLIENTS.toString(), url, token,
+        Integer.toString(n)), null, Duration.ofSeconds(60)).requireOk();
+  }
+
+  @Test
+  void realClientsThroughARealAgent() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("hec-source"));
+    Path schema = Paths.get(System.getProperty("sluice.repo", "..")).resolve("conf-examples/schemas/hec-event.schema.json")
+        .toAbsolutePath().normalize();
+    Path out = dir.resolve("out");
+    Path dead = dir.resolve("dead");
+    int port = Ports.free();
+    String url = "http://127.0.0.1:" + port;
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, config(port, schema, out, dead))) {
+      // curl: HTTP Basic with the token as password, a gzip body of two envelopes
+      Path gz = dir.resolve("two.json.gz");
+      try (OutputStream z = new GZIPOutputStream(Files.newOutputStream(gz))) {
+        z.write(("{\"event\":\"curl one\",\"time\":\"1795420800.250\",\"host\":\"curl-host\",\"sourcetype\":\"curl\","
+            + "\"fields\":{\"dc\":\"eu-west\"}}\n{\"event\":{\"curl\":2},\"index\":\"security\"}")
+            .getBytes(StandardCharsets.UTF_8));
+      }
+      Command.Result c = curl("-u", "x:" + OPS, "-H", "Content-Encoding: gzip", "--data-binary", "@" + gz,
+          url + "/services/collector/event");
+      assertEquals("{\"text\":\"Success\",\"code\":0}\n200", c.output().trim(), c.describe());
+      // /raw with metadata in the query string
+      c = curl("-H", "Authorization: Splunk " + OPS, "--data-binary", "raw one\nraw two\n",
+          url + "/services/collector/raw?sourcetype=rawlines&host=raw-host");
+      assertTrue(c.output().endsWith("200"), c.describe());
+      // Splunk's answers for a bad token and a disallowed index
+      c = curl("-H", "Authorization: Splunk nope", "-d", "{\"event\":1}", url + "/services/collector");
+      assertEquals("{\"text\":\"Invalid token\",\"code\":4}\n403", c.output().trim());
+      c = curl("-H", "Authorization: Splunk " + OPS, "-d", "{\"event\":1,\"index\":\"finance\"}", url + "/services/collector");
+      assertEquals("{\"text\":\"Incorrect index\",\"code\":7,\"invalid-event-number\":0}\n400", c.output().trim());
+
+      Command.Result logging = node("send-splunk-logging.js", url, OPS, 3);
+      assertTrue(logging.output().contains("\"code\":0"), logging.describe());
+      Command.Result events = node("send-splunk-events.js", url, OPS, 2);
+      assertFalse(events.output().contains("failed"), events.describe());
+
+      // one token over its limit (100 a second, burst 100): its request of 150 is refused with
+      // 429 once the first 100 are taken, while the other token is served
+      StringBuilder flood = new StringBuilder();
+      for (int i = 0; i < 150; i++) {
+        flood.append("{\"event\":\"flood ").append(i).append("\"}");
+      }
+      c = curl("-D", "-", "-H", "Authorization: Splunk " + FLOOD, "--data-binary", flood.toString(),
+          url + "/services/collector");
+      assertTrue(c.output().trim().endsWith("429"), c.describe());
+      assertTrue(c.output().toLowerCase().contains("retry-after: "), c.describe());
+      c = curl("-H", "Authorization: Splunk " + OPS, "-d", "{\"event\":\"still served\"}", url + "/services/collector");
+      assertTrue(c.output().endsWith("200"), c.describe());
+
+      int expected = 2 + 2 + 3 + 2 + 1; // the flood's first 100 come on top
+      agent.await(Duration.ofSeconds(30), expected + " documents from token ops",
+          () -> lines(out).stream().filter(l -> l.contains("\"hec.token\":\"ops\"")).count() >= expected);
+      List<String> written = lines(out);
+      List<String> ops = written.stream().filter(l -> l.contains("\"hec.token\":\"ops\"")).toList();
+      assertEquals(expected, ops.size(), String.join("\n", ops));
+      assertTrue(lines(dead).isEmpty(), "every document is valid: " + lines(dead));
+
+      String curlOne = one(ops, "\"message\":\"curl one\"");
+      assertTrue(curlOne.contains("\"@timestamp\":\"2026-11-23T08:00:00.250Z\""), curlOne);
+      assertTrue(curlOne.contains("\"host\":\"curl-host\""), curlOne);
+      assertTrue(curlOne.contains("\"sourcetype\":\"curl\""), curlOne);
+      assertTrue(curlOne.contains("\"index\":\"main\""), curlOne);
+      assertTrue(curlOne.contains("\"fields\":{\"dc\":\"eu-west\"}"), curlOne);
+      assertTrue(one(ops, "\"event\":{\"curl\":2}").contains("\"index\":\"security\""));
+      assertTrue(one(ops, "\"message\":\"raw two\"").contains("\"sourcetype\":\"rawlines\""));
+      for (int i = 0; i < 3; i++) {
+        String l = one(ops, "\"text\":\"hello " + i + "\"");
+        assertTrue(l.contains("\"event\":{\"message\":{\"n\":" + i + ",\"client\":\"splunk-logging\""), l);
+        assertTrue(l.contains("\"host\":\"node-host\"") && l.contains("\"sourcetype\":\"npm:logging\""), l);
+      }
+      for (int i = 0; i < 2; i++) {
+        String l = one(ops, "instance-" + i);
+        assertTrue(l.contains("\"host\":\"vtex-host\""), l);
+        assertTrue(l.matches(".*\"@timestamp\":\"20\\d\\d-.*"), "splunk-events' milliseconds read as such: " + l);
+      }
+      long floodWritten = written.stream().filter(l -> l.contains("\"hec.token\":\"flood\"")).count();
+      assertEquals(100, floodWritten, "the flood's first transaction, taken before its second was refused");
+      for (String l : written) {
+        assertFalse(l.contains(OPS) || l.contains(FLOOD), "a token's secret in a document: " + l);
+      }
+      assertFalse(agent.log().contains(OPS) || agent.log().contains(FLOOD), "a token's secret in the log");
+      assertTrue(agent.counter("org.apache.flume.sluice:name=source.hec.requests.rejected.throttled", "Count") >= 1);
+      assertEquals(1, agent.counter("org.apache.flume.sluice:name=source.hec.requests.rejected.auth", "Count"));
+    }
+  }
+
+  private static String one(List<String> lines, String containing) {
+    List<String> found = lines.stream().filter(l -> l.contains(containing)).toList();
+    assertEquals(1, found.size(), containing + " in " + String.join("\n", lines));
+    return found.get(0);
+  }
+}
