@@ -6,6 +6,7 @@ import static io.sluice.core.config.ConfigValues.duration;
 import io.netty.handler.ssl.SslContext;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.Limits;
+import io.sluice.core.limit.Rate;
 import io.sluice.source.delivery.Delivery;
 import io.sluice.source.hec.BodyLimits;
 import io.sluice.source.hec.HecServer;
@@ -13,6 +14,7 @@ import io.sluice.source.hec.HecToken;
 import io.sluice.source.hec.HecTokens;
 import io.sluice.source.tcp.TlsSettings;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flume.Context;
 import org.apache.flume.EventDrivenSource;
 import org.apache.flume.FlumeException;
@@ -49,7 +51,7 @@ public class HecSource extends SslContextAwareAbstractSource
   private int threads;
   private int maxConnections;
   private int maxConnectionsPerIp;
-  private java.util.List<io.sluice.core.limit.Rate> connectionRatePerIp;
+  private List<Rate> connectionRatePerIp;
   private Duration idleTimeout;
   private int maxContentLength;
   private SourceMetrics metrics;
@@ -115,11 +117,6 @@ public class HecSource extends SslContextAwareAbstractSource
     }
     metrics.start();
     super.start();
-  }
-
-  /** The port listened on (for tests that configure port 0... or any). */
-  int port() {
-    return server.port();
   }
 
   @Override

@@ -18,12 +18,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.delivery.Delivery;
 import io.sluice.source.delivery.Outcome;
+import io.sluice.source.delivery.Shipment;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import io.sluice.source.delivery.Shipment;
 import org.apache.flume.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,32 +93,39 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       answer(ctx, req, now.answer(), true);
       return;
     }
-    HecProtocol.Delivery deliver = (HecProtocol.Delivery) d;
+    deliver(ctx, req, (HecProtocol.Deliver) d);
+  }
+
+  /**
+   * Hands a request's events to the channels, in transactions of at most {@code batchSize}, in
+   * order, up to the first refused, and answers once they are taken or refused. A request refused
+   * after some of its transactions were taken is answered as refused, and what was taken comes
+   * again with the client's retry (at least once, as with any HEC client that retries). The
+   * connection reads no more meanwhile.
+   */
+  private void deliver(ChannelHandlerContext ctx, FullHttpRequest req, HecProtocol.Deliver d) {
+    List<Event> events = d.events();
     SourceMetrics.Tally tally = metrics.tally();
-    for (Event e : deliver.events()) {
+    for (Event e : events) {
       tally.received(e.getBody().length, false, false);
     }
     tally.flush();
     metrics.batchOffered();
-    busy = true;
-    ctx.channel().config().setAutoRead(false);
-    // In transactions of at most batchSize, in order, up to the first refused: a request refused
-    // after some of its transactions were taken is answered as refused, and what was taken is
-    // sent again with it (at least once, as for any HEC client that retries).
-    List<Event> events = deliver.events();
     List<Shipment> shipments = new ArrayList<>(events.size() / batchSize + 1);
     for (int i = 0; i < events.size(); i += batchSize) {
       shipments.add(delivery.shipment(new ArrayList<>(events.subList(i, Math.min(events.size(), i + batchSize)))));
     }
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
     delivery.attemptInOrder(shipments, ctx.executor(), outcomes -> {
-      answer(ctx, req, answerFor(outcomes.get(outcomes.size() - 1), deliver), true);
+      answer(ctx, req, answerFor(outcomes.get(outcomes.size() - 1), d), true);
       busy = false;
       ctx.channel().config().setAutoRead(true);
       handleWaiting(ctx);
     });
   }
 
-  private static Answer answerFor(Outcome o, HecProtocol.Delivery d) {
+  private static Answer answerFor(Outcome o, HecProtocol.Deliver d) {
     if (o.accepted()) {
       return d.acceptedAnswer();
     }

@@ -12,13 +12,13 @@ import org.apache.flume.Event;
  * Splunk's HEC protocol up to the hand-over to the channels: routes, methods, authentication,
  * channels, content encoding, bodies; every answer Splunk would give before that, in Splunk's order
  * of checks (route, auth, disabled token, channel, encoding, size, body, index). What it cannot
- * answer alone it returns as a {@link Delivery} for the source to attempt. Thread-safe; never
+ * answer alone it returns as a {@link Deliver} for the source to attempt. Thread-safe; never
  * throws for any request.
  */
 final class HecProtocol {
 
   /** Either an answer now, or events to deliver and what to answer once they are. */
-  sealed interface Decision permits Now, Delivery {}
+  sealed interface Decision permits Now, Deliver {}
 
   record Now(Answer answer) implements Decision {}
 
@@ -26,7 +26,7 @@ final class HecProtocol {
    * Events to hand to the channels. Once accepted, the answer is success, or for a partial body
    * the refusal of its first bad event (those before it are accepted, as Splunk does).
    */
-  record Delivery(List<Event> events, RequestBody body, HecToken token) implements Decision {
+  record Deliver(List<Event> events, RequestBody body, HecToken token) implements Decision {
     Answer acceptedAnswer() {
       return body.isWhole() ? Answer.of(HecReply.SUCCESS) : Answer.atEvent(body.refusal(), body.refusedAt());
     }
@@ -148,7 +148,7 @@ final class HecProtocol {
     }
     List<Event> events = HecEvents.of(read.events(), token, channel, r.clientIp(),
         Long.toString(r.receivedAtMillis()));
-    return new Delivery(events, read, token);
+    return new Deliver(events, read, token);
   }
 
   private static Endpoint route(String path) {

@@ -58,9 +58,9 @@ class HecProtocolTest {
     return ((HecProtocol.Now) d).answer();
   }
 
-  private static HecProtocol.Delivery delivered(HecProtocol.Decision d) {
-    assertTrue(d instanceof HecProtocol.Delivery, "events to deliver: " + d);
-    return (HecProtocol.Delivery) d;
+  private static HecProtocol.Deliver delivered(HecProtocol.Decision d) {
+    assertTrue(d instanceof HecProtocol.Deliver, "events to deliver: " + d);
+    return (HecProtocol.Deliver) d;
   }
 
   private static String text(Answer a) {
@@ -88,7 +88,7 @@ class HecProtocolTest {
   @ValueSource(strings = {"/services/collector", "/services/collector/event", "/services/collector/event/1.0",
       "/services/collector/event/", "/services/collector?index=security"})
   void eventEndpoints(String path) {
-    HecProtocol.Delivery d = delivered(post(path, "{\"event\":\"hello\"}"));
+    HecProtocol.Deliver d = delivered(post(path, "{\"event\":\"hello\"}"));
     assertEquals(1, d.events().size());
     says(HecReply.SUCCESS, d.acceptedAnswer());
   }
@@ -96,7 +96,7 @@ class HecProtocolTest {
   @ParameterizedTest
   @ValueSource(strings = {"/services/collector/raw", "/services/collector/raw/1.0"})
   void rawEndpoints(String path) {
-    HecProtocol.Delivery d = delivered(post(path, "one\r\ntwo\n\n\r\nthree"));
+    HecProtocol.Deliver d = delivered(post(path, "one\r\ntwo\n\n\r\nthree"));
     assertEquals(List.of("one", "two", "three"), bodies(d.events()));
   }
 
@@ -143,7 +143,7 @@ class HecProtocolTest {
 
   @Test
   void channels() {
-    HecProtocol.Delivery d = delivered(protocol.decide(new HecRequest("POST", "/services/collector/raw", "Splunk " + OPS,
+    HecProtocol.Deliver d = delivered(protocol.decide(new HecRequest("POST", "/services/collector/raw", "Splunk " + OPS,
         CHANNEL, null, "x".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0)));
     assertEquals(CHANNEL.toLowerCase(), d.events().get(0).getHeaders().get("hec.channel"), "case-insensitive");
     d = delivered(post("/services/collector/raw?channel=" + CHANNEL, "x"));
@@ -164,7 +164,7 @@ class HecProtocolTest {
 
   @Test
   void aPartialBatchKeepsWhatCameBeforeTheFirstBadEvent() {
-    HecProtocol.Delivery d = delivered(post("/services/collector",
+    HecProtocol.Deliver d = delivered(post("/services/collector",
         "{\"event\":\"a\"}{\"event\":\"b\"}\n{\"event\":\"c\"}  {\"event\": tru}{\"event\":\"d\"}"));
     assertEquals(List.of("a", "b", "c"), bodies(d.events()));
     Answer a = d.acceptedAnswer();
@@ -189,7 +189,7 @@ class HecProtocolTest {
       "{\"event\":[[[[[[[[[[1]]]]]]]]]]}|6|0"})
   void eachBadEventIsNamedWithItsCode(String body, int code, int number) {
     HecProtocol.Decision d = post("/services/collector", body);
-    Answer a = d instanceof HecProtocol.Delivery del ? del.acceptedAnswer() : now(d);
+    Answer a = d instanceof HecProtocol.Deliver del ? del.acceptedAnswer() : now(d);
     assertEquals(400, a.status(), text(a));
     assertTrue(text(a).contains("\"code\":" + code + ","), text(a));
     assertTrue(text(a).endsWith("\"invalid-event-number\":" + number + "}"), text(a));
@@ -198,7 +198,7 @@ class HecProtocolTest {
   @Test
   void tooManyEventsOrAnEventTooLargeStopTheBatchThere() {
     String big = "x".repeat(LIMITS.maxEventBytes() + 1);
-    HecProtocol.Delivery d = delivered(post("/services/collector", "{\"event\":\"a\"}{\"event\":\"" + big + "\"}"));
+    HecProtocol.Deliver d = delivered(post("/services/collector", "{\"event\":\"a\"}{\"event\":\"" + big + "\"}"));
     assertEquals(1, d.events().size());
     assertTrue(text(d.acceptedAnswer()).endsWith("\"invalid-event-number\":1}"));
     StringBuilder many = new StringBuilder();
@@ -212,7 +212,7 @@ class HecProtocolTest {
 
   @Test
   void theEventsHeadersAndBody() {
-    HecProtocol.Delivery d = delivered(post("/services/collector?host=qhost&source=qsrc",
+    HecProtocol.Deliver d = delivered(post("/services/collector?host=qhost&source=qsrc",
         "{\"event\":{\"action\":\"login\",\"n\":[1,2]},\"time\":1795420800.5,\"host\":\"web1\",\"index\":\"security\","
             + "\"fields\":{\"dc\":\"eu\",\"tags\":[\"a\",\"b\"]},\"sluice.eventId\":\"forged\"}"
             + "{\"event\":\"plain text\",\"time\":\"1795420801\"}"));
@@ -261,13 +261,13 @@ class HecProtocolTest {
       "1795420800123, 1795420800123", // milliseconds: only they can be that large
       "0, 0"})
   void timeFormats(String time, long millis) {
-    HecProtocol.Delivery d = delivered(post("/services/collector", "{\"event\":\"x\",\"time\":" + time + "}"));
+    HecProtocol.Deliver d = delivered(post("/services/collector", "{\"event\":\"x\",\"time\":" + time + "}"));
     assertEquals(Long.toString(millis), d.events().get(0).getHeaders().get("timestamp"));
   }
 
   @Test
   void rawTakesItsMetadataFromTheQueryString() {
-    HecProtocol.Delivery d = delivered(post(
+    HecProtocol.Deliver d = delivered(post(
         "/services/collector/raw?host=h1&source=s1&sourcetype=st1&index=security&time=1795420800.25", "line"));
     Map<String, String> h = d.events().get(0).getHeaders();
     assertEquals("h1", h.get("host"));
@@ -281,7 +281,7 @@ class HecProtocolTest {
   @Test
   void gzipBodies() throws IOException {
     byte[] gz = gzip("{\"event\":\"zipped\"}".getBytes(StandardCharsets.UTF_8));
-    HecProtocol.Delivery d = delivered(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS,
+    HecProtocol.Deliver d = delivered(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS,
         null, "gzip", gz, "10.0.0.7", 0)));
     assertEquals(List.of("zipped"), bodies(d.events()));
 
@@ -343,7 +343,7 @@ class HecProtocolTest {
 
   @Test
   void eventBodiesAreTheStringAsUtf8() {
-    HecProtocol.Delivery d = delivered(post("/services/collector", "{\"event\":\"caf\\u00e9 \\ud83d\\ude00\"}"));
+    HecProtocol.Deliver d = delivered(post("/services/collector", "{\"event\":\"caf\\u00e9 \\ud83d\\ude00\"}"));
     assertArrayEquals("café 😀".getBytes(StandardCharsets.UTF_8), d.events().get(0).getBody());
   }
 }
