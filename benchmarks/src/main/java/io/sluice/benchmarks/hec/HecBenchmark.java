@@ -1,5 +1,6 @@
 package io.sluice.benchmarks.hec;
 
+import io.sluice.benchmarks.syslog.SourceBenchmark;
 import io.sluice.it.harness.FlumeAgent;
 import io.sluice.it.harness.Ports;
 import java.io.IOException;
@@ -37,16 +38,8 @@ public final class HecBenchmark {
   static final String TOKEN = "0a9c2b6e-1d2f-4a5b-8c7d-6e5f4a3b2c1d";
   static final int CLIENTS = 4;
 
-  static final String CHANNEL_AND_SINK = """
-      a1.channels = c1
-      a1.sinks = k1
-      a1.channels.c1.type = memory
-      a1.channels.c1.capacity = 1000000
-      a1.channels.c1.transactionCapacity = 10000
-      a1.channels.c1.keep-alive = 30
-      a1.sinks.k1.type = null
-      a1.sinks.k1.batchSize = 1000
-      a1.sinks.k1.channel = c1
+  /** The syslog benchmark's channel and sink, and where the source listens. */
+  static final String CHANNEL_AND_SINK = SourceBenchmark.CHANNEL_AND_SINK + """
       a1.sources = r1
       a1.sources.r1.channels = c1
       a1.sources.r1.bind = 127.0.0.1

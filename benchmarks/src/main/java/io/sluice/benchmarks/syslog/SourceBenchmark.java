@@ -98,7 +98,7 @@ public final class SourceBenchmark {
    * 512 MiB heap holds). It changes nothing else here: puts wait on it only when the channel is
    * full, and it never is.
    */
-  static final String CHANNEL_AND_SINK = """
+  public static final String CHANNEL_AND_SINK = """
       a1.channels = c1
       a1.sinks = k1
       a1.channels.c1.type = memory

@@ -257,6 +257,16 @@ final class CompiledSchema {
     return out;
   }
 
+  /** A keyword's check: one evaluation step of the budget, then its own test. */
+  private abstract static class Step implements Check {
+    @Override
+    public final Verdict test(JsonNode instance, Budget budget) {
+      return budget.step() ? evaluate(instance, budget) : Verdict.UNKNOWN;
+    }
+
+    abstract Verdict evaluate(JsonNode instance, Budget budget);
+  }
+
   /** A $ref, resolved once its target is compiled. */
   private static final class RefCheck implements Check {
     Check target;
@@ -275,7 +285,7 @@ final class CompiledSchema {
     }
   }
 
-  private static final class Type implements Check {
+  private static final class Type extends Step {
     private static final int NULL = 1, BOOLEAN = 2, STRING = 4, OBJECT = 8, ARRAY = 16, INTEGER = 32, NUMBER = 64;
     private final int allowed;
 
@@ -311,10 +321,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (i.isNumber()) {
         if ((allowed & NUMBER) != 0) {
           return Verdict.VALID;
@@ -332,7 +339,7 @@ final class CompiledSchema {
   }
 
   /** enum, and const (one value). */
-  private static final class OneOfValues implements Check {
+  private static final class OneOfValues extends Step {
     private final JsonNode[] values;
 
     OneOfValues(Iterable<JsonNode> values) {
@@ -342,10 +349,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       Verdict v = Verdict.INVALID;
       for (JsonNode value : values) {
         Verdict same = same(i, value);
@@ -381,7 +385,7 @@ final class CompiledSchema {
   }
 
   /** minimum, maximum, exclusiveMinimum, exclusiveMaximum. */
-  private static final class Bound implements Check {
+  private static final class Bound extends Step {
     private final boolean lower;
     private final boolean exclusive;
     private final BigDecimal bound;
@@ -408,10 +412,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (!i.isNumber()) {
         return Verdict.VALID;
       }
@@ -427,7 +428,7 @@ final class CompiledSchema {
   }
 
   /** minLength, maxLength: in code points, as JSON Schema counts. */
-  private static final class Length implements Check {
+  private static final class Length extends Step {
     private final boolean min;
     private final int limit;
 
@@ -437,10 +438,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (!i.isString()) {
         return Verdict.VALID;
       }
@@ -454,7 +452,7 @@ final class CompiledSchema {
     }
   }
 
-  private static final class Matches implements Check {
+  private static final class Matches extends Step {
     private final Pattern pattern;
 
     Matches(Pattern pattern) {
@@ -462,15 +460,12 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       return i.isString() ? Verdict.of(pattern.matcher(i.stringValue()).find()) : Verdict.VALID;
     }
   }
 
-  private static final class Required implements Check {
+  private static final class Required extends Step {
     private final String[] names;
 
     Required(String[] names) {
@@ -478,10 +473,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (!i.isObject()) {
         return Verdict.VALID;
       }
@@ -495,7 +487,7 @@ final class CompiledSchema {
   }
 
   /** properties and additionalProperties together: "additional" means not among the named. */
-  private static final class Properties implements Check {
+  private static final class Properties extends Step {
     private final Map<String, Check> named;
     private final Check additional; // null: any
 
@@ -505,10 +497,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (!i.isObject()) {
         return Verdict.VALID;
       }
@@ -530,7 +519,7 @@ final class CompiledSchema {
   }
 
   /** minProperties, maxProperties, minItems, maxItems. */
-  private static final class Size implements Check {
+  private static final class Size extends Step {
     private final boolean min;
     private final int limit;
     private final boolean ofObject;
@@ -542,10 +531,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (ofObject ? !i.isObject() : !i.isArray()) {
         return Verdict.VALID;
       }
@@ -553,7 +539,7 @@ final class CompiledSchema {
     }
   }
 
-  private static final class Items implements Check {
+  private static final class Items extends Step {
     private final Check each;
 
     Items(Check each) {
@@ -561,10 +547,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       if (!i.isArray()) {
         return Verdict.VALID;
       }
@@ -580,7 +563,7 @@ final class CompiledSchema {
   }
 
   /** dependentRequired, dependentSchemas, draft-07's dependencies: when a property is there. */
-  private static final class Dependency implements Check {
+  private static final class Dependency extends Step {
     private final String name;
     private final Check then;
 
@@ -590,16 +573,13 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       return i.isObject() && i.has(name) ? then.test(i, budget) : Verdict.VALID;
     }
   }
 
   /** allOf, anyOf, oneOf (and a schema's keywords, which all must hold). */
-  private static final class Combination implements Check {
+  private static final class Combination extends Step {
     private final int kind; // ALL_OF, ANY_OF, ONE_OF: compared per call, so not a String
     private final Check[] parts;
 
@@ -611,10 +591,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       return switch (kind) {
         case ALL_OF -> allOf(i, budget);
         case ANY_OF -> anyOf(i, budget);
@@ -662,7 +639,7 @@ final class CompiledSchema {
     }
   }
 
-  private static final class Not implements Check {
+  private static final class Not extends Step {
     private final Check inner;
 
     Not(Check inner) {
@@ -670,12 +647,12 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      return budget.step() ? inner.test(i, budget).not() : Verdict.UNKNOWN;
+    Verdict evaluate(JsonNode i, Budget budget) {
+      return inner.test(i, budget).not();
     }
   }
 
-  private static final class IfThenElse implements Check {
+  private static final class IfThenElse extends Step {
     private final Check condition;
     private final Check then;
     private final Check otherwise;
@@ -687,10 +664,7 @@ final class CompiledSchema {
     }
 
     @Override
-    public Verdict test(JsonNode i, Budget budget) {
-      if (!budget.step()) {
-        return Verdict.UNKNOWN;
-      }
+    Verdict evaluate(JsonNode i, Budget budget) {
       return switch (condition.test(i, budget)) {
         case VALID -> then.test(i, budget);
         case INVALID -> otherwise.test(i, budget);
