@@ -3,6 +3,7 @@ package io.sluice.benchmarks.hec;
 import io.sluice.benchmarks.syslog.SourceBenchmark;
 import io.sluice.it.harness.FlumeAgent;
 import io.sluice.it.harness.Ports;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -183,7 +184,7 @@ public final class HecBenchmark {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setTcpNoDelay(true);
       OutputStream out = s.getOutputStream();
-      InputStream in = s.getInputStream();
+      InputStream in = new BufferedInputStream(s.getInputStream(), 65536); // one read per answer, not per byte
       byte[] buf = new byte[65536];
       while (!stop.get()) {
         out.write(request);

@@ -50,6 +50,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final HecMetrics hecMetrics;
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
   private boolean busy; // a request of this connection is being delivered
+  private boolean closing; // answered with Connection: close: what follows is not read
 
   HecHandler(HecProtocol protocol, Shared shared) {
     super(false); // requests are released once answered, which may be later
@@ -73,7 +74,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** Handles the requests read so far, in order, until one has to wait for the channels. */
   private void handleWaiting(ChannelHandlerContext ctx) {
-    for (FullHttpRequest next; !busy && ctx.channel().isActive() && (next = waiting.poll()) != null; ) {
+    for (FullHttpRequest next; !busy && !closing && ctx.channel().isActive() && (next = waiting.poll()) != null; ) {
       handle(ctx, next);
     }
   }
@@ -169,6 +170,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (keepAlive) {
       ctx.writeAndFlush(res, ctx.voidPromise());
     } else {
+      closing = true;
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
   }
