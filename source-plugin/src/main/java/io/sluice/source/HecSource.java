@@ -9,6 +9,7 @@ import io.sluice.core.limit.Limits;
 import io.sluice.core.limit.Rate;
 import io.sluice.source.delivery.Delivery;
 import io.sluice.source.hec.BodyLimits;
+import io.sluice.source.hec.ChannelFill;
 import io.sluice.source.hec.HecServer;
 import io.sluice.source.hec.HecToken;
 import io.sluice.source.hec.HecTokens;
@@ -31,9 +32,12 @@ import org.apache.flume.source.SslContextAwareAbstractSource;
  * answered 503 (no room) or 429 (the TokenBucketInterceptor's {@code throttled = reject}) with
  * {@code Retry-After}, and the client sends it again.
  *
+ * <p>{@code preAuthLimit} counts requests per client address before any token is looked at (429
+ * with {@code Retry-After}); {@code /health} answers 503 (code 18) while a channel of the source is
+ * {@code health.fillThreshold} full.
+ *
  * <p>Not yet: indexer acknowledgements (a token with {@code useAck = true} is refused at
- * configuration), {@code tokensFile}, {@code preAuthLimit}, {@code trustedProxies}, and an unhealthy
- * {@code /health}.
+ * configuration), {@code tokensFile}, {@code trustedProxies}.
  */
 public class HecSource extends SslContextAwareAbstractSource
     implements EventDrivenSource, Configurable, BatchSizeSupported {
@@ -54,6 +58,8 @@ public class HecSource extends SslContextAwareAbstractSource
   private List<Rate> connectionRatePerIp;
   private Duration idleTimeout;
   private int maxContentLength;
+  private List<Rate> preAuthLimit;
+  private double healthFillThreshold;
   private SourceMetrics metrics;
   private Delivery delivery;
   private HecServer server;
@@ -85,6 +91,9 @@ public class HecSource extends SslContextAwareAbstractSource
         1, MAX_CONNECTIONS);
     connectionRatePerIp = Limits.optionalSetting("connectionRatePerIp",
         ctx.getString("connectionRatePerIp", "20/s burst 20").trim());
+    preAuthLimit = Limits.optionalSetting("preAuthLimit", ctx.getString("preAuthLimit", "none").trim());
+    healthFillThreshold = ConfigValues.fraction("health.fillThreshold",
+        ctx.getString("health.fillThreshold", "90%").trim());
     String idle = ctx.getString("idleTimeout", "60s").trim();
     idleTimeout = idle.equals("0") ? Duration.ZERO : duration("idleTimeout", idle);
     configureSsl(ctx);
@@ -103,8 +112,11 @@ public class HecSource extends SslContextAwareAbstractSource
   @Override
   public synchronized void start() {
     SslContext ssl = tls == null ? null : tls.build();
+    List<String> channels = getChannelProcessor().getSelector().getAllChannels().stream()
+        .map(org.apache.flume.Channel::getName).toList();
     HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
-        connectionRatePerIp, idleTimeout, maxContentLength, ssl);
+        connectionRatePerIp, idleTimeout, maxContentLength, ssl, preAuthLimit,
+        new ChannelFill(channels, 100 * healthFillThreshold));
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
     delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again
     try {

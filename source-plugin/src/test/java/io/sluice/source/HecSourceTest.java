@@ -76,7 +76,7 @@ class HecSourceTest {
   }
 
   @Test
-  void aFullChannelIsAnswered503WithRetryAfterAndNothingOfTheRequestIsKept() throws Exception {
+  void aFullChannelIsAnswered503WithRetryAfterAndHealthSaysSo() throws Exception {
     try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("batchSize", "5"),
         Map.of("capacity", "5", "transactionCapacity", "5"), Map.of())) {
       assertEquals(200, post(rig, "/services/collector/raw", "a\nb\nc\nd\ne").statusCode());
@@ -84,10 +84,15 @@ class HecSourceTest {
       assertEquals(503, r.statusCode());
       assertEquals("{\"text\":\"Server is busy\",\"code\":9}", r.body());
       assertTrue(Long.parseLong(r.headers().firstValue("retry-after").orElse("0")) >= 1);
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + rig.port + "/services/collector/health")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(503, health.statusCode());
+      assertEquals("{\"text\":\"HEC is unhealthy, queues are full\",\"code\":18}", health.body());
       assertEquals(5, rig.takeAll(5, 5000).size());
       assertEquals(200, post(rig, "/services/collector/raw", "f").statusCode(), "room again");
       assertEquals(List.of("f"), rig.takeAll(1, 5000).stream().map(SourceTestRig::body).toList());
-      assertEquals(1, rig.metric("requests.rejected.busy"));
+      assertEquals(2, rig.metric("requests.rejected.busy"), "the refused request and the unhealthy answer: every 503");
     }
   }
 

@@ -5,13 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.flume.Event;
 
 /**
  * Splunk's HEC protocol up to the hand-over to the channels: routes, methods, authentication,
  * channels, content encoding, bodies; every answer Splunk would give before that, in Splunk's order
- * of checks (route, auth, disabled token, channel, encoding, size, body, index). What it cannot
+ * of checks (route, auth, disabled token, channel, encoding, size, body, index), after the
+ * source's own {@code preAuthLimit} per client address. What it cannot
  * answer alone it returns as a {@link Deliver} for the source to attempt. Thread-safe; never
  * throws for any request.
  */
@@ -41,12 +43,20 @@ final class HecProtocol {
   private final EnvelopeReader envelopes;
   private final RawLines raw;
   private final int maxInflatedBytes;
+  private final PreAuthLimit preAuth; // null: none
+  private final BooleanSupplier queuesFull;
 
-  HecProtocol(HecTokens tokens, BodyLimits limits) {
+  /**
+   * @param preAuth requests per client address before authentication; null for none
+   * @param queuesFull whether a channel of the source is over {@code health.fillThreshold}
+   */
+  HecProtocol(HecTokens tokens, BodyLimits limits, PreAuthLimit preAuth, BooleanSupplier queuesFull) {
     this.tokens = tokens;
     this.envelopes = new EnvelopeReader(limits);
     this.raw = new RawLines(limits);
     this.maxInflatedBytes = limits.maxInflatedBytes();
+    this.preAuth = preAuth;
+    this.queuesFull = queuesFull;
   }
 
   Decision decide(HecRequest r) {
@@ -56,11 +66,19 @@ final class HecProtocol {
       return new Now(Answer.notFound());
     }
     if (endpoint == Endpoint.HEALTH) {
-      boolean read = r.method().equals("GET") || r.method().equals("HEAD");
-      return new Now(read ? Answer.of(HecReply.HEALTHY) : Answer.methodNotAllowed("GET"));
+      if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
+        return new Now(Answer.methodNotAllowed("GET"));
+      }
+      return new Now(Answer.of(queuesFull.getAsBoolean() ? HecReply.UNHEALTHY_QUEUES_FULL : HecReply.HEALTHY));
     }
     if (!r.method().equals("POST")) {
       return new Now(Answer.methodNotAllowed("POST"));
+    }
+    if (preAuth != null) {
+      long wait = preAuth.retryAfterSeconds(r.clientIp());
+      if (wait > 0) {
+        return new Now(Answer.busy(429, wait)); // before the token is looked at
+      }
     }
 
     HecToken token;

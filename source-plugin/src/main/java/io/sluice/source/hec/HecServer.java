@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,15 @@ public final class HecServer implements Listener {
   static final int MAX_INITIAL_LINE = 8192;
   static final int MAX_HEADERS = 16384;
 
-  /** What an HEC source is configured with. */
+  /**
+   * What an HEC source is configured with.
+   *
+   * @param preAuthLimit requests per client address before authentication; empty for none
+   * @param queuesFull whether a channel of the source is too full to call the source healthy
+   */
   public record Settings(String host, int port, int threads, int maxConnections, int maxConnectionsPerIp,
-      List<Rate> connectionRatePerIp, Duration idleTimeout, int maxContentLength, SslContext tls) {}
+      List<Rate> connectionRatePerIp, Duration idleTimeout, int maxContentLength, SslContext tls,
+      List<Rate> preAuthLimit, BooleanSupplier queuesFull) {}
 
   private final String sourceName;
   private final EventLoopGroup boss;
@@ -57,9 +64,11 @@ public final class HecServer implements Listener {
   /** Binds; a request's events go to the channels in transactions of at most {@code batchSize}. */
   public static HecServer bind(String sourceName, Settings s, HecTokens tokens, BodyLimits limits,
       int batchSize, Delivery delivery, SourceMetrics metrics) {
+    PreAuthLimit preAuth = s.preAuthLimit().isEmpty() ? null : new PreAuthLimit(s.preAuthLimit(), Clock.SYSTEM);
+    HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull());
     HecServer server = new HecServer(sourceName, Transport.group(1, "sluice-hec-accept-" + sourceName),
         Transport.group(s.threads(), "sluice-hec-" + sourceName));
-    server.listen(s, new HecProtocol(tokens, limits), new HecHandler.Shared(delivery, batchSize, metrics,
+    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics,
         new HecMetrics(sourceName)));
     return server;
   }

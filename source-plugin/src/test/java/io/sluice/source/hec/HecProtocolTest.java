@@ -42,7 +42,7 @@ class HecProtocolTest {
       Map.entry("tokens.acked.useAck", "true")));
 
   static final BodyLimits LIMITS = new BodyLimits(1 << 20, 1000, 4096, 8);
-  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS);
+  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS, null, () -> false);
 
   private HecProtocol.Decision post(String uri, String auth, String body) {
     return protocol.decide(new HecRequest("POST", uri, auth, null, null,
@@ -297,6 +297,40 @@ class HecProtocolTest {
         bomb, "10.0.0.7", 0))).status());
     assertEquals(415, now(protocol.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null,
         "deflate", gz, "10.0.0.7", 0))).status());
+  }
+
+  @Test
+  void aHealthCheckSaysWhenAChannelIsTooFull() {
+    java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
+    HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get);
+    HecRequest health = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
+    says(HecReply.HEALTHY, now(p.decide(health)));
+    full.set(true);
+    says(HecReply.UNHEALTHY_QUEUES_FULL, now(p.decide(health)));
+  }
+
+  /** preAuthLimit: per address, before any token is looked at; other addresses are served. */
+  @Test
+  void thePreAuthLimitRefusesAnAddressOverItBeforeAnyToken() {
+    io.sluice.core.time.ManualClock clock = new io.sluice.core.time.ManualClock();
+    HecProtocol p = new HecProtocol(TOKENS, LIMITS,
+        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock), () -> false);
+    HecRequest good = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
+        "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
+    HecRequest bad = new HecRequest("POST", "/services/collector", "Splunk nope", null, null,
+        "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
+    says(HecReply.INVALID_TOKEN, now(p.decide(bad)));
+    delivered(p.decide(good));
+    Answer refused = now(p.decide(good));
+    assertEquals(429, refused.status());
+    assertEquals("{\"text\":\"Server is busy\",\"code\":9}", text(refused));
+    assertEquals(1, refused.retryAfterSeconds());
+    assertEquals(429, now(p.decide(bad)).status(), "a bad token is refused by the limit, not looked up");
+    HecRequest elsewhere = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
+        "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.8", 0);
+    delivered(p.decide(elsewhere));
+    clock.advance(java.time.Duration.ofSeconds(1));
+    delivered(p.decide(good));
   }
 
   @Test

@@ -1,0 +1,42 @@
+package io.sluice.source.hec;
+
+import io.sluice.core.Disposition;
+import io.sluice.core.limit.Decision;
+import io.sluice.core.limit.Governor;
+import io.sluice.core.limit.GovernorConfig;
+import io.sluice.core.limit.Rate;
+import io.sluice.core.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code preAuthLimit}: requests per client address, counted before the token is looked at, so a
+ * flood of requests with bad or no tokens costs the source no digest and no body, and cannot crowd
+ * out the clients that authenticate. The interceptor's limiter (GCRA), keyed by address, with a
+ * bounded number of addresses. Thread-safe.
+ */
+final class PreAuthLimit {
+
+  /** Addresses remembered at most: a flood from spoofed or many addresses cannot grow it further. */
+  static final int MAX_ADDRESSES = 100_000;
+
+  private final Governor governor;
+
+  PreAuthLimit(List<Rate> perAddress, Clock clock) {
+    this.governor = new Governor(GovernorConfig.builder()
+        .tier("preAuth", perAddress)
+        .defaultTier("preAuth")
+        .maxDelay(Duration.ZERO)
+        .maxKeys(MAX_ADDRESSES)
+        .build(), clock);
+  }
+
+  /** 0 when a request from {@code address} may go on; else the seconds until it may (at least 1). */
+  long retryAfterSeconds(String address) {
+    Decision d = governor.decide(address, null, false);
+    if (d.disposition() == Disposition.PROCESSED) {
+      return 0;
+    }
+    return Math.max(1, (d.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
+  }
+}
