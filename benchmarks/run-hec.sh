@@ -6,6 +6,7 @@
 #
 #   benchmarks/run-hec.sh                 # 8 s measured after 4 s of warm-up, per case
 #   ROUNDS=3 benchmarks/run-hec.sh 10 5   # three rounds, 10 s after 5 s
+#   CHANNEL=disruptor benchmarks/run-hec.sh  # both sources into a DisruptorChannel instead
 #
 # Results: benchmarks/results/<time>-hec[-r<i>].txt and <time>-hec-machine.txt. Environment:
 # SKIP_BUILD=1 uses the jars as built; WAIT_QUIET=<seconds>; ROUNDS=<n>; JAVA; MVN.
@@ -28,6 +29,7 @@ for ((r = 1; r <= rounds; r++)); do
   wait_quiet
   before="$(cpu_sample)"
   "$java_cmd" -Xms256m -Xmx256m -Dsluice.repo="$root" -Dsluice.work="$here/target/hec-agents" \
+    -Dhec.channel="${CHANNEL:-memory}" \
     -cp "$jar" io.sluice.benchmarks.hec.HecBenchmark "$@" 2>&1 | tee "$name.txt"
   after="$(cpu_sample)"
   echo "round $r:     $(others_between "$before" "$after")" | tee -a "$base-machine.txt" >&2

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HecBenchmark {
 
   static final String TOKEN = "0a9c2b6e-1d2f-4a5b-8c7d-6e5f4a3b2c1d";
+  /** {@code -Dhec.channel=disruptor}: both sources into a DisruptorChannel instead (same capacities). */
+  static final boolean DISRUPTOR = System.getProperty("hec.channel", "memory").equals("disruptor");
   static final int CLIENTS = 4;
 
   /** The syslog benchmark's channel and sink, and where the source listens. */
@@ -141,7 +143,8 @@ public final class HecBenchmark {
   static Result run(Subject s, int batch, double seconds, double warmup, Path work) throws Exception {
     int port = Ports.free();
     Path dir = FlumeAgent.cleanDir(work.resolve(s.name().toLowerCase(Locale.ROOT) + "-" + batch));
-    String conf = CHANNEL_AND_SINK + s.keys + "a1.sources.r1.port = " + port + "\n";
+    String conf = CHANNEL_AND_SINK + s.keys + "a1.sources.r1.port = " + port + "\n"
+        + (DISRUPTOR ? "a1.channels.c1.type = io.sluice.channel.DisruptorChannel\n" : "");
     try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
       long pid = agentPid();
       byte[][] requests = new byte[CLIENTS][];
