@@ -170,6 +170,27 @@ class HecSourceTest {
     return c;
   }
 
+  @Test
+  void configurationErrorsNameTheKey() {
+    java.util.function.Function<Map<String, String>, String> refusal = p -> {
+      try {
+        new HecSource().configure(new org.apache.flume.Context(p));
+        return "accepted";
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    };
+    assertTrue(refusal.apply(props("tokens.ops.useAck", "true")).contains("'tokens.ops.useAck'"),
+        "acks are refused rather than acknowledged falsely");
+    assertTrue(refusal.apply(props("maxContentLength", "10")).contains("'maxContentLength'"));
+    assertTrue(refusal.apply(props("preAuthLimit", "fast")).contains("'preAuthLimit'"));
+    assertTrue(refusal.apply(props("health.fillThreshold", "120%")).contains("'health.fillThreshold'"));
+    assertTrue(refusal.apply(props("port", "70000")).contains("'port'"));
+    String m = refusal.apply(Map.of("tokens", "ops"));
+    assertTrue(m.contains("'tokens.ops.value'"), m);
+    assertEquals("accepted", refusal.apply(props("preAuthLimit", "50/s burst 100", "health.fillThreshold", "75%")));
+  }
+
   /** curl, as an operator tries an HEC endpoint: gzip body from a file, Basic auth, keep-alive. */
   @Test
   void curlWithAGzipBody() throws Exception {
