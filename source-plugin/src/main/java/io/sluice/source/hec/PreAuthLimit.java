@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * {@code preAuthLimit}: requests per client address, counted before the token is looked at, so a
- * flood of requests with bad or no tokens costs the source no digest and no body, and cannot crowd
+ * flood of requests with bad or no tokens costs the source no digest and no parsing, and cannot crowd
  * out the clients that authenticate. The interceptor's limiter (GCRA), keyed by address, with a
  * bounded number of addresses. Thread-safe.
  */
