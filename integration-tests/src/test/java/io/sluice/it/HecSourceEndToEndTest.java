@@ -191,4 +191,97 @@ class HecSourceEndToEndTest {
     assertEquals(1, found.size(), containing + " in " + String.join("\n", lines));
     return found.get(0);
   }
+
+  /**
+   * Malformed input through a real agent: each request gets Splunk's answer, nothing of it is
+   * written, and a well-formed request right after each one is served.
+   */
+  @Test
+  void malformedRequestsGetSplunksAnswersAndTheAgentServesOn() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("hec-source-malformed"));
+    Path out = dir.resolve("out");
+    int port = Ports.free();
+    String url = "http://127.0.0.1:" + port + "/services/collector";
+    String conf = """
+        a1.sources = hec
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.hec.type = io.sluice.source.HecSource
+        a1.sources.hec.host = 127.0.0.1
+        a1.sources.hec.port = %d
+        a1.sources.hec.channels = c1
+        a1.sources.hec.tokens = ops
+        a1.sources.hec.tokens.ops.value = %s
+        a1.sources.hec.maxContentLength = 65536
+        a1.sources.hec.maxDecompressedLength = 1048576
+        a1.sources.hec.maxEventsPerRequest = 1000
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 10000
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = io.sluice.sink.ValidatingSink
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.file.directory = %s
+        a1.sinks.k1.deadLetter.directory = %s
+        """.formatted(port, OPS, out, dir.resolve("dead"));
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
+      Path bomb = dir.resolve("bomb.gz");
+      try (OutputStream z = new GZIPOutputStream(Files.newOutputStream(bomb))) {
+        z.write("{\"event\":\"".getBytes(StandardCharsets.US_ASCII));
+        byte[] zeros = new byte[1 << 20];
+        java.util.Arrays.fill(zeros, (byte) 'a');
+        for (int i = 0; i < 64; i++) { // 64 MiB inflated, a few dozen KB sent
+          z.write(zeros);
+        }
+      }
+      Path truncated = dir.resolve("cut.gz");
+      try (OutputStream z = new GZIPOutputStream(Files.newOutputStream(truncated))) {
+        z.write("{\"event\":\"whole\"}".getBytes(StandardCharsets.US_ASCII));
+      }
+      byte[] whole = Files.readAllBytes(truncated);
+      Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 8));
+      Path notUtf8 = dir.resolve("latin1.json");
+      Files.write(notUtf8, new byte[] {'{', '"', 'e', 'v', 'e', 'n', 't', '"', ':', '"', (byte) 0xE9, (byte) 0xFF, '"', '}'});
+      Path oversized = dir.resolve("big.json");
+      Files.writeString(oversized, "{\"event\":\"" + "x".repeat(100_000) + "\"}");
+      StringBuilder many = new StringBuilder();
+      for (int i = 0; i < 1005; i++) {
+        many.append("{\"event\":\"many ").append(i).append("\"}");
+      }
+      Path huge = dir.resolve("many.json");
+      Files.writeString(huge, many);
+
+      record Case(String what, List<String> args, String expected) {}
+      List<Case> cases = List.of(
+          new Case("bad JSON", List.of("-d", "{\"event\": nope}"), "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":0}\n400"),
+          new Case("a truncated gzip", List.of("-H", "Content-Encoding: gzip", "--data-binary", "@" + truncated),
+              "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":0}\n400"),
+          new Case("a gzip bomb", List.of("-H", "Content-Encoding: gzip", "--data-binary", "@" + bomb), "413"),
+          new Case("a body over maxContentLength", List.of("--data-binary", "@" + oversized), "413"),
+          new Case("invalid UTF-8", List.of("--data-binary", "@" + notUtf8),
+              "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":0}\n400"),
+          new Case("nesting deeper than maxNestingDepth", List.of("-d", "{\"event\":" + "[".repeat(100) + "]".repeat(100) + "}"),
+              "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":0}\n400"),
+          new Case("more events than maxEventsPerRequest", List.of("--data-binary", "@" + huge),
+              "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":1000}\n400"),
+          new Case("no event", List.of("-d", "{\"host\":\"x\"}"), "{\"text\":\"Event field is required\",\"code\":12,\"invalid-event-number\":0}\n400"));
+      int served = 0;
+      for (Case c : cases) {
+        List<String> args = new ArrayList<>(List.of("-H", "Authorization: Splunk " + OPS));
+        args.addAll(c.args());
+        args.add(url);
+        Command.Result r = curl(args.toArray(new String[0]));
+        assertTrue(r.output().trim().endsWith(c.expected()), c.what() + ": " + r.describe());
+        r = curl("-H", "Authorization: Splunk " + OPS, "-d", "{\"event\":\"served after " + c.what() + "\"}", url);
+        assertTrue(r.output().trim().endsWith("200"), "served after " + c.what() + ": " + r.describe());
+        served++;
+      }
+      int expected = served + 1000; // and the first 1000 of the request with too many
+      agent.await(Duration.ofSeconds(30), expected + " documents", () -> lines(out).size() >= expected);
+      List<String> written = lines(out);
+      assertEquals(expected, written.size());
+      assertEquals(served, written.stream().filter(l -> l.contains("served after")).count());
+      assertEquals(1000, written.stream().filter(l -> l.contains("\"message\":\"many ")).count());
+      assertTrue(written.stream().noneMatch(l -> l.contains("whole") || l.contains("xxxx")), "nothing of a refused request");
+    }
+  }
 }

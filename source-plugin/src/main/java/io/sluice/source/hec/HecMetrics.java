@@ -8,11 +8,14 @@ import io.sluice.core.metrics.SluiceMetrics;
  * An HEC source's request counts, beside the event counts of its SourceMetrics: {@code
  * source.<name>.requests} and, by why they were refused, {@code requests.rejected.auth} (401, 403),
  * {@code .invalid} (400), {@code .busy} (503), {@code .throttled} (429), {@code .tooLarge} (413),
- * {@code .other} (404, 405, 415, 500).
+ * {@code .other} (404, 405, 415, 500); and {@code .preAuth}, those of the throttled that {@code
+ * preAuthLimit} refused before any token was looked at.
  */
 final class HecMetrics {
 
   final Counter requests;
+  /** Of the throttled (429) requests, those refused by {@code preAuthLimit}, before any token. */
+  final Counter preAuth;
   private final Counter auth;
   private final Counter invalid;
   private final Counter busy;
@@ -30,6 +33,7 @@ final class HecMetrics {
     throttled = r.counter(p + ".rejected.throttled");
     tooLarge = r.counter(p + ".rejected.tooLarge");
     other = r.counter(p + ".rejected.other");
+    preAuth = r.counter(p + ".rejected.preAuth");
   }
 
   /** Counts a request by the status it was answered with. */

@@ -64,12 +64,13 @@ public final class HecServer implements Listener {
   /** Binds; a request's events go to the channels in transactions of at most {@code batchSize}. */
   public static HecServer bind(String sourceName, Settings s, HecTokens tokens, BodyLimits limits,
       int batchSize, Delivery delivery, SourceMetrics metrics) {
-    PreAuthLimit preAuth = s.preAuthLimit().isEmpty() ? null : new PreAuthLimit(s.preAuthLimit(), Clock.SYSTEM);
+    HecMetrics hecMetrics = new HecMetrics(sourceName);
+    PreAuthLimit preAuth = s.preAuthLimit().isEmpty() ? null
+        : new PreAuthLimit(s.preAuthLimit(), Clock.SYSTEM, hecMetrics.preAuth::inc);
     HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull());
     HecServer server = new HecServer(sourceName, Transport.group(1, "sluice-hec-accept-" + sourceName),
         Transport.group(s.threads(), "sluice-hec-" + sourceName));
-    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics,
-        new HecMetrics(sourceName)));
+    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics));
     return server;
   }
 

@@ -21,8 +21,11 @@ final class PreAuthLimit {
   static final int MAX_ADDRESSES = 100_000;
 
   private final Governor governor;
+  private final Runnable refused;
 
-  PreAuthLimit(List<Rate> perAddress, Clock clock) {
+  /** @param refused counts each request refused */
+  PreAuthLimit(List<Rate> perAddress, Clock clock, Runnable refused) {
+    this.refused = refused;
     this.governor = new Governor(GovernorConfig.builder()
         .tier("preAuth", perAddress)
         .defaultTier("preAuth")
@@ -37,6 +40,7 @@ final class PreAuthLimit {
     if (d.disposition() == Disposition.PROCESSED) {
       return 0;
     }
+    refused.run();
     return Math.max(1, (d.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
   }
 }

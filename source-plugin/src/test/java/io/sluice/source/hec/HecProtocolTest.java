@@ -313,8 +313,9 @@ class HecProtocolTest {
   @Test
   void thePreAuthLimitRefusesAnAddressOverItBeforeAnyToken() {
     io.sluice.core.time.ManualClock clock = new io.sluice.core.time.ManualClock();
+    java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
     HecProtocol p = new HecProtocol(TOKENS, LIMITS,
-        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock), () -> false);
+        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock, refusals::incrementAndGet), () -> false);
     HecRequest good = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
     HecRequest bad = new HecRequest("POST", "/services/collector", "Splunk nope", null, null,
@@ -331,6 +332,7 @@ class HecProtocolTest {
     delivered(p.decide(elsewhere));
     clock.advance(java.time.Duration.ofSeconds(1));
     delivered(p.decide(good));
+    assertEquals(2, refusals.get(), "each refusal counted");
   }
 
   @Test
