@@ -13,6 +13,7 @@ import io.sluice.source.hec.ChannelFill;
 import io.sluice.source.hec.HecServer;
 import io.sluice.source.hec.HecToken;
 import io.sluice.source.hec.HecTokens;
+import io.sluice.source.hec.TrustedProxies;
 import io.sluice.source.tcp.TlsSettings;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +35,11 @@ import org.apache.flume.source.SslContextAwareAbstractSource;
  *
  * <p>{@code preAuthLimit} counts requests per client address before any token is looked at (429
  * with {@code Retry-After}); {@code /health} answers 503 (code 18) while a channel of the source is
- * {@code health.fillThreshold} full.
+ * {@code health.fillThreshold} full. A request from one of {@code trustedProxies} comes from the
+ * address its {@code X-Forwarded-For} names.
  *
  * <p>Not yet: indexer acknowledgements (a token with {@code useAck = true} is refused at
- * configuration), {@code tokensFile}, {@code trustedProxies}.
+ * configuration), {@code tokensFile}.
  */
 public class HecSource extends SslContextAwareAbstractSource
     implements EventDrivenSource, Configurable, BatchSizeSupported {
@@ -60,6 +62,7 @@ public class HecSource extends SslContextAwareAbstractSource
   private int maxContentLength;
   private List<Rate> preAuthLimit;
   private double healthFillThreshold;
+  private TrustedProxies trustedProxies;
   private SourceMetrics metrics;
   private Delivery delivery;
   private HecServer server;
@@ -94,6 +97,7 @@ public class HecSource extends SslContextAwareAbstractSource
     preAuthLimit = Limits.optionalSetting("preAuthLimit", ctx.getString("preAuthLimit", "none").trim());
     healthFillThreshold = ConfigValues.fraction("health.fillThreshold",
         ctx.getString("health.fillThreshold", "90%").trim());
+    trustedProxies = TrustedProxies.parse("trustedProxies", ctx.getString("trustedProxies", "none"));
     String idle = ctx.getString("idleTimeout", "60s").trim();
     idleTimeout = idle.equals("0") ? Duration.ZERO : duration("idleTimeout", idle);
     configureSsl(ctx);
@@ -116,7 +120,7 @@ public class HecSource extends SslContextAwareAbstractSource
         .map(org.apache.flume.Channel::getName).toList();
     HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
         connectionRatePerIp, idleTimeout, maxContentLength, ssl, preAuthLimit,
-        new ChannelFill(channels, 100 * healthFillThreshold));
+        new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
     delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again
     try {

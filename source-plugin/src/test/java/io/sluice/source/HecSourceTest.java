@@ -171,6 +171,27 @@ class HecSourceTest {
   }
 
   @Test
+  void aTrustedProxysForwardedForNamesTheClient() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("trustedProxies", "127.0.0.0/8"), Map.of(), Map.of())) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.port + "/services/collector"))
+          .header("Authorization", "Splunk " + TOKEN).header("X-Forwarded-For", "198.51.100.1, 203.0.113.9")
+          .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"x\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      Event e = rig.takeAll(1, 5000).get(0);
+      assertEquals("203.0.113.9", e.getHeaders().get("clientIp"));
+      assertEquals("203.0.113.9", e.getHeaders().get("host"), "the client's address as the default host");
+    }
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props(), Map.of(), Map.of())) {
+      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.port + "/services/collector"))
+          .header("Authorization", "Splunk " + TOKEN).header("X-Forwarded-For", "203.0.113.9")
+          .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"x\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("127.0.0.1", rig.takeAll(1, 5000).get(0).getHeaders().get("clientIp"), "no proxy trusted");
+    }
+  }
+
+  @Test
   void configurationErrorsNameTheKey() {
     java.util.function.Function<Map<String, String>, String> refusal = p -> {
       try {
@@ -186,6 +207,7 @@ class HecSourceTest {
     assertTrue(refusal.apply(props("preAuthLimit", "fast")).contains("'preAuthLimit'"));
     assertTrue(refusal.apply(props("health.fillThreshold", "120%")).contains("'health.fillThreshold'"));
     assertTrue(refusal.apply(props("port", "70000")).contains("'port'"));
+    assertTrue(refusal.apply(props("trustedProxies", "lb.example")).contains("'trustedProxies'"));
     String m = refusal.apply(Map.of("tokens", "ops"));
     assertTrue(m.contains("'tokens.ops.value'"), m);
     assertEquals("accepted", refusal.apply(props("preAuthLimit", "50/s burst 100", "health.fillThreshold", "75%")));

@@ -39,15 +39,18 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(HecHandler.class);
   static final String CHANNEL_HEADER = "X-Splunk-Request-Channel";
+  static final String FORWARDED_FOR = "X-Forwarded-For";
 
   /** What every connection of a source shares. */
-  record Shared(Delivery delivery, int batchSize, SourceMetrics metrics, HecMetrics hecMetrics) {}
+  record Shared(Delivery delivery, int batchSize, SourceMetrics metrics, HecMetrics hecMetrics,
+      TrustedProxies trustedProxies) {}
 
   private final HecProtocol protocol;
   private final Delivery delivery;
   private final int batchSize;
   private final SourceMetrics metrics;
   private final HecMetrics hecMetrics;
+  private final TrustedProxies trustedProxies;
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
   private boolean busy; // a request of this connection is being delivered
   private boolean closing; // answered with Connection: close: what follows is not read
@@ -59,6 +62,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.batchSize = shared.batchSize();
     this.metrics = shared.metrics();
     this.hecMetrics = shared.hecMetrics();
+    this.trustedProxies = shared.trustedProxies();
   }
 
   @Override
@@ -87,8 +91,8 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     HttpHeaders h = req.headers();
     byte[] body = ByteBufUtil.getBytes(req.content());
     HecRequest r = new HecRequest(req.method().name(), req.uri(), h.get(HttpHeaderNames.AUTHORIZATION),
-        h.get(CHANNEL_HEADER), h.get(HttpHeaderNames.CONTENT_ENCODING), body, clientIp(ctx),
-        System.currentTimeMillis());
+        h.get(CHANNEL_HEADER), h.get(HttpHeaderNames.CONTENT_ENCODING), body,
+        trustedProxies.clientOf(peer(ctx), h.get(FORWARDED_FOR)), System.currentTimeMillis());
     HecProtocol.Decision d;
     try {
       d = protocol.decide(r);
@@ -175,7 +179,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private static String clientIp(ChannelHandlerContext ctx) {
+  private static String peer(ChannelHandlerContext ctx) {
     return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
   }
 

@@ -44,10 +44,11 @@ public final class HecServer implements Listener {
    *
    * @param preAuthLimit requests per client address before authentication; empty for none
    * @param queuesFull whether a channel of the source is too full to call the source healthy
+   * @param trustedProxies whose X-Forwarded-For names the client
    */
   public record Settings(String host, int port, int threads, int maxConnections, int maxConnectionsPerIp,
       List<Rate> connectionRatePerIp, Duration idleTimeout, int maxContentLength, SslContext tls,
-      List<Rate> preAuthLimit, BooleanSupplier queuesFull) {}
+      List<Rate> preAuthLimit, BooleanSupplier queuesFull, TrustedProxies trustedProxies) {}
 
   private final String sourceName;
   private final EventLoopGroup boss;
@@ -70,7 +71,7 @@ public final class HecServer implements Listener {
     HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull());
     HecServer server = new HecServer(sourceName, Transport.group(1, "sluice-hec-accept-" + sourceName),
         Transport.group(s.threads(), "sluice-hec-" + sourceName));
-    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics));
+    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics, s.trustedProxies()));
     return server;
   }
 
