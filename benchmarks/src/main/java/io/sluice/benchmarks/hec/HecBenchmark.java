@@ -1,5 +1,6 @@
 package io.sluice.benchmarks.hec;
 
+import io.sluice.benchmarks.syslog.HostStats;
 import io.sluice.benchmarks.syslog.SourceBenchmark;
 import io.sluice.it.harness.FlumeAgent;
 import io.sluice.it.harness.Ports;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * as fast as the source answers, with the same events in each source's format: with 100 events
  * a request (events/s) and with one (requests/s). The clients are plain sockets writing prepared
  * bytes, so they cost little beside the agent; the agent's own CPU time per event is measured too
- * (/proc), so the result does not depend on how clients and agent share the cores.
+ * (/proc, {@link HostStats}), so the result does not depend on how clients and agent share the cores.
  *
  * <p>Usage: {@code HecBenchmark [seconds] [warmupSeconds]}, with {@code -Dhec.batches=100,1} and
  * {@code -Dhec.subjects=FLUME_HTTP,SLUICE_HEC} to run fewer cases; {@code benchmarks/run-hec.sh}
@@ -146,7 +147,7 @@ public final class HecBenchmark {
     String conf = CHANNEL_AND_SINK + s.keys + "a1.sources.r1.port = " + port + "\n"
         + (DISRUPTOR ? "a1.channels.c1.type = io.sluice.channel.DisruptorChannel\n" : "");
     try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
-      long pid = agentPid();
+      long pid = SourceBenchmark.agentPid();
       byte[][] requests = new byte[CLIENTS][];
       for (int c = 0; c < CLIENTS; c++) {
         requests[c] = s.request(port, events(batch, c * batch));
@@ -162,19 +163,17 @@ public final class HecBenchmark {
       }
       Thread.sleep((long) (warmup * 1000));
       long put0 = agent.counter("org.apache.flume.channel:type=c1", "EventPutSuccessCount");
-      long cpu0 = jiffies(pid);
-      long t0 = System.nanoTime();
+      HostStats.Cpu cpu0 = HostStats.cpu(pid);
       Thread.sleep((long) (seconds * 1000));
       long put1 = agent.counter("org.apache.flume.channel:type=c1", "EventPutSuccessCount");
-      long cpu1 = jiffies(pid);
-      long t1 = System.nanoTime();
+      HostStats.Cpu cpu1 = HostStats.cpu(pid);
       stop.set(true);
       for (Thread t : clients) {
         t.join(10_000);
       }
-      double secs = (t1 - t0) / 1e9;
+      double secs = cpu0.seconds(cpu1);
       long events = put1 - put0;
-      double cpuSeconds = (cpu1 - cpu0) / (double) HZ;
+      double cpuSeconds = cpu0.agentCpuSeconds(cpu1);
       if (events == 0) {
         throw new IllegalStateException(s.label + ": no event delivered; agent log:\n" + agent.logTail(40));
       }
@@ -256,32 +255,6 @@ public final class HecBenchmark {
         throw new IOException("connection closed");
       }
       n -= r;
-    }
-  }
-
-  static final long HZ = 100;
-
-  static long agentPid() {
-    return ProcessHandle.current().children()
-        .filter(p -> cmdline(p.pid()).contains("org.apache.flume.node.Application"))
-        .mapToLong(ProcessHandle::pid).max().orElse(-1);
-  }
-
-  static String cmdline(long pid) {
-    try {
-      return new String(Files.readAllBytes(Paths.get("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  static long jiffies(long pid) {
-    try {
-      String s = Files.readString(Paths.get("/proc/" + pid + "/stat"));
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException | RuntimeException e) {
-      return 0;
     }
   }
 }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * this JVM's and its children's, i.e. the agents'), UDP drops per port, receive buffers, sysctls.
  * Everything reads as zero or "unknown" where /proc or ss is missing.
  */
-final class HostStats {
+public final class HostStats {
 
   private static final long HZ = clockTicks();
 
@@ -26,7 +26,7 @@ final class HostStats {
    * CPU jiffies at one moment: the machine's busy (user, nice, system), interrupts (irq, softirq)
    * and stolen; ours (this JVM and its live descendants) and the agent's.
    */
-  record Cpu(long busy, long irq, long steal, long ours, long agent, long nanos) {
+  public record Cpu(long busy, long irq, long steal, long ours, long agent, long nanos) {
 
     /** Cores used by other work between {@code this} and {@code later}. */
     double othersCores(Cpu later) {
@@ -41,7 +41,7 @@ final class HostStats {
       return (later.steal - steal) / (double) HZ / seconds(later);
     }
 
-    double agentCpuSeconds(Cpu later) {
+    public double agentCpuSeconds(Cpu later) {
       return (later.agent - agent) / (double) HZ;
     }
 
@@ -49,13 +49,13 @@ final class HostStats {
       return (later.ours - ours) / (double) HZ / seconds(later);
     }
 
-    double seconds(Cpu later) {
+    public double seconds(Cpu later) {
       return Math.max(1e-9, (later.nanos - nanos) / 1e9);
     }
   }
 
   /** Samples the CPU counters; {@code agentPid} is the agent JVM's process id, or -1. */
-  static Cpu cpu(long agentPid) {
+  public static Cpu cpu(long agentPid) {
     long busy = 0;
     long irq = 0;
     long steal = 0;

@@ -337,7 +337,7 @@ public final class SourceBenchmark {
   }
 
   /** The agent JVM: our child running Flume's Application (ProcessHandle.Info cuts long command lines). */
-  private static long agentPid() {
+  public static long agentPid() {
     return ProcessHandle.current().children()
         .filter(p -> HostStats.cmdline(p.pid()).contains("org.apache.flume.node.Application"))
         .mapToLong(ProcessHandle::pid).max().orElse(-1);

@@ -26,6 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class EnvelopeReader {
 
+  /** The envelope's metadata keys, in the order of {@link Metadata}'s fields. */
+  private static final String[] METADATA = {"host", "source", "sourcetype", "index"};
+
   private final JsonMapper json;
   private final BodyLimits limits;
 
@@ -89,11 +92,10 @@ final class EnvelopeReader {
         return HecReply.INDEXED_FIELDS; // what Splunk answers for a time it cannot read
       }
     }
-    String[] meta = new String[4];
-    String[] names = {"host", "source", "sourcetype", "index"};
+    String[] meta = new String[METADATA.length];
     String[] dflt = {d.host(), d.source(), d.sourcetype(), d.index()};
-    for (int i = 0; i < names.length; i++) {
-      JsonNode v = e.get(names[i]);
+    for (int i = 0; i < METADATA.length; i++) {
+      JsonNode v = e.get(METADATA[i]);
       if (v == null || v.isNull()) {
         meta[i] = dflt[i];
       } else if (v.isString()) {
