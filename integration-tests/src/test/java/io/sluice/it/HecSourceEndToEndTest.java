@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.it.harness.Command;
 import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.NdjsonFiles;
 import io.sluice.it.harness.Ports;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,20 +70,9 @@ class HecSourceEndToEndTest {
   }
 
   private static List<String> lines(Path dir) {
-    List<String> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
-        String[] ls = Files.readString(f, StandardCharsets.UTF_8).split("\n", -1);
-        out.addAll(List.of(ls).subList(0, ls.length - 1)); // the text after the last LF is being written
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return NdjsonFiles.lines(dir);
   }
+
 
   private static Command.Result curl(String... args) {
     List<String> c = new ArrayList<>(List.of(Command.require("curl", "curl"), "-sS", "-w", "\n%{http_code}"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.NdjsonFiles;
 import io.sluice.it.harness.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,20 +86,9 @@ class ValidatingSinkEndToEndTest {
 
   /** Every line of every file in {@code dir} (final names and in-progress ones). */
   private static List<String> lines(Path dir) {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
-        String text = Files.readString(f, StandardCharsets.UTF_8);
-        String[] ls = text.split("\n", -1);
-        for (int i = 0; i < ls.length - 1; i++) { // the text after the last LF is being written
-          out.add(ls[i]);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return NdjsonFiles.lines(dir);
   }
+
 
   private static Map<String, Integer> countBy(List<String> lines, Pattern p) {
     Map<String, Integer> n = new HashMap<>();

@@ -9,7 +9,9 @@ import io.sluice.core.limit.Limits;
 import io.sluice.core.limit.Rate;
 import io.sluice.source.delivery.Delivery;
 import io.sluice.source.hec.BodyLimits;
+import io.sluice.core.time.Clock;
 import io.sluice.source.hec.ChannelFill;
+import io.sluice.source.hec.HecAcks;
 import io.sluice.source.hec.HecServer;
 import io.sluice.source.hec.HecToken;
 import io.sluice.source.hec.HecTokens;
@@ -23,6 +25,8 @@ import org.apache.flume.FlumeException;
 import org.apache.flume.conf.BatchSizeSupported;
 import org.apache.flume.conf.Configurable;
 import org.apache.flume.source.SslContextAwareAbstractSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Splunk's HTTP Event Collector: {@code /services/collector} ({@code /event}, {@code /event/1.0}),
@@ -38,12 +42,17 @@ import org.apache.flume.source.SslContextAwareAbstractSource;
  * {@code health.fillThreshold} full. A request from one of {@code trustedProxies} comes from the
  * address its {@code X-Forwarded-For} names.
  *
- * <p>Not yet: indexer acknowledgements (a token with {@code useAck = true} is refused at
- * configuration), {@code tokensFile}.
+ * <p>A token with {@code useAck} gets Splunk's indexer acknowledgements ({@link HecAcks}): each
+ * accepted request an {@code ackId} on its channel, {@code true} on {@code /ack} once its events
+ * are handled ({@code ack.completeOn}). A stopping source takes no more events and answers {@code
+ * /ack} for up to {@code ack.drainTimeout} first.
+ *
+ * <p>Not yet: {@code tokensFile}.
  */
 public class HecSource extends SslContextAwareAbstractSource
     implements EventDrivenSource, Configurable, BatchSizeSupported {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HecSource.class);
   static final int MAX_THREADS = 64;
   static final int MAX_CONNECTIONS = 1_000_000;
   static final int MAX_BYTES = Integer.MAX_VALUE - 64;
@@ -63,7 +72,9 @@ public class HecSource extends SslContextAwareAbstractSource
   private List<Rate> preAuthLimit;
   private double healthFillThreshold;
   private TrustedProxies trustedProxies;
+  private HecAcks.Settings ackSettings; // null: no token acknowledges
   private SourceMetrics metrics;
+  private HecAcks acks;
   private Delivery delivery;
   private HecServer server;
 
@@ -73,12 +84,7 @@ public class HecSource extends SslContextAwareAbstractSource
     port = (int) between("port", ctx.getString("port", "8088"), 1, 65535);
     batchSize = (int) between("batchSize", ctx.getString("batchSize", "100"), 1, 100_000);
     tokens = HecTokens.of(ctx.getParameters());
-    for (HecToken t : tokens.tokens()) {
-      if (t.useAck()) {
-        throw ConfigValues.invalid("tokens." + t.name() + ".useAck", "true",
-            "false: indexer acknowledgements are not available in this version of HecSource");
-      }
-    }
+    ackSettings = tokens.tokens().stream().anyMatch(HecToken::useAck) ? ackSettings(ctx) : null;
     maxContentLength = (int) between("maxContentLength", ctx.getString("maxContentLength",
         Integer.toString(4 << 20)), 1024, MAX_BYTES);
     limits = new BodyLimits(
@@ -107,6 +113,24 @@ public class HecSource extends SslContextAwareAbstractSource
     }
   }
 
+  private static HecAcks.Settings ackSettings(Context ctx) {
+    String on = ctx.getString("ack.completeOn", "sink").trim();
+    HecAcks.CompleteOn completeOn = switch (on.toLowerCase(java.util.Locale.ROOT)) {
+      case "sink" -> HecAcks.CompleteOn.SINK;
+      case "channel" -> HecAcks.CompleteOn.CHANNEL;
+      default -> throw ConfigValues.invalid("ack.completeOn", on, "sink or channel");
+    };
+    Duration ttl = duration("ack.ttl", ctx.getString("ack.ttl", "10m").trim());
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw ConfigValues.invalid("ack.ttl", ctx.getString("ack.ttl"), "at least 1s");
+    }
+    Duration drain = duration("ack.drainTimeout", ctx.getString("ack.drainTimeout", "10s").trim());
+    return new HecAcks.Settings(completeOn, ttl,
+        (int) between("ack.maxChannels", ctx.getString("ack.maxChannels", "1000"), 1, MAX_CONNECTIONS),
+        (int) between("ack.maxPendingPerChannel", ctx.getString("ack.maxPendingPerChannel", "1000"), 1, MAX_CONNECTIONS),
+        drain);
+  }
+
   /** Flume refuses a channel whose {@code transactionCapacity} is below this. */
   @Override
   public long getBatchSize() {
@@ -123,10 +147,18 @@ public class HecSource extends SslContextAwareAbstractSource
         new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
     delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again
+    if (ackSettings != null) {
+      acks = new HecAcks(ackSettings, Clock.SYSTEM);
+      metrics.gauge("acks.pending", acks::pending);
+      metrics.gauge("acks.completed", acks::completed);
+      metrics.gauge("acks.expired", acks::expired);
+      metrics.gauge("acks.channels", acks::channels);
+    }
     try {
-      server = HecServer.bind(getName(), settings, tokens, limits, batchSize, delivery, metrics);
+      server = HecServer.bind(getName(), settings, tokens, limits, batchSize, delivery, metrics, acks);
     } catch (RuntimeException e) {
       delivery.close();
+      closeAcks();
       metrics.stop();
       throw new FlumeException("Source " + getName() + ": cannot listen for HEC on " + host + ":" + port
           + ": " + e.getMessage(), e);
@@ -138,11 +170,44 @@ public class HecSource extends SslContextAwareAbstractSource
   @Override
   public synchronized void stop() {
     if (server != null) {
+      if (acks != null) {
+        drainAcks();
+      }
       server.close();
       server = null;
       delivery.close();
+      closeAcks();
       metrics.stop();
     }
     super.stop();
+  }
+
+  /**
+   * Takes no more events, and waits up to {@code ack.drainTimeout} for the clients to collect the
+   * acks they were given (Flume stops sources before sinks, so pending ones can still complete):
+   * a client that learns its request was delivered does not send it again after the restart.
+   */
+  private void drainAcks() {
+    server.drain();
+    long deadline = System.nanoTime() + ackSettings.drainTimeout().toNanos();
+    while (!acks.settled() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!acks.settled()) {
+      LOG.info("Source {}: stopping with {} acks pending or not yet queried; their clients will send"
+          + " those requests again", getName(), acks.pending());
+    }
+  }
+
+  private void closeAcks() {
+    if (acks != null) {
+      acks.close();
+      acks = null;
+    }
   }
 }

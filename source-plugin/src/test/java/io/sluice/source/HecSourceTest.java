@@ -191,6 +191,51 @@ class HecSourceTest {
     }
   }
 
+  private HttpResponse<String> send(SourceTestRig rig, String path, String channel, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.port + path))
+        .header("Authorization", "Splunk " + TOKEN).header("X-Splunk-Request-Channel", channel)
+        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * An ack turns true only once a sink has reported every event of its request handled (here the
+   * test takes them as a sink would and reports them as ValidatingSink does after its commit).
+   */
+  @Test
+  void anAckTurnsTrueOnceTheSinksHaveHandledEveryEvent() throws Exception {
+    String channel = "6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a4b";
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("tokens.ops.useAck", "true"), Map.of(), Map.of())) {
+      assertEquals("{\"text\":\"Data channel is missing\",\"code\":10}",
+          post(rig, "/services/collector", "{\"event\":\"x\"}").body());
+      HttpResponse<String> r = send(rig, "/services/collector", channel, "{\"event\":\"a\"}{\"event\":\"b\"}");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "\\{\"text\":\"Success\",\"code\":0,\"ackId\":(\\d+)}").matcher(r.body());
+      assertTrue(m.matches(), r.body());
+      long first = Long.parseLong(m.group(1));
+      long now = System.currentTimeMillis() * 1000;
+      assertTrue(first <= now && first > now - 60_000_000, "counted from the clock: " + first);
+      long second = first + 1;
+      assertEquals("{\"text\":\"Success\",\"code\":0,\"ackId\":" + second + "}",
+          send(rig, "/services/collector/raw", channel, "c").body());
+      String query = "{\"acks\":[" + first + "," + second + "]}";
+      String neither = "{\"acks\":{\"" + first + "\":false,\"" + second + "\":false}}";
+      assertEquals(neither, send(rig, "/services/collector/ack", channel, query).body());
+      List<Event> taken = rig.takeAll(3, 5000);
+      assertEquals(Long.toString(first), taken.get(0).getHeaders().get("hec.ackId"));
+      assertEquals(channel, taken.get(0).getHeaders().get("hec.channel"));
+      io.sluice.core.pipeline.DurablyHandled.report("k1", taken.subList(0, 1));
+      assertEquals(neither, send(rig, "/services/collector/ack", channel, query).body(),
+          "one of the first request's two events is not handled yet");
+      io.sluice.core.pipeline.DurablyHandled.report("k1", taken.subList(1, 3));
+      assertEquals("{\"acks\":{\"" + first + "\":true,\"" + second + "\":true}}",
+          send(rig, "/services/collector/ack", channel, query).body());
+      assertEquals(neither, send(rig, "/services/collector/ack", channel, query).body(), "reported true once");
+      assertEquals(2, rig.metric("acks.completed"));
+      assertEquals(0, rig.metric("acks.pending"));
+    }
+  }
+
   @Test
   void configurationErrorsNameTheKey() {
     java.util.function.Function<Map<String, String>, String> refusal = p -> {
@@ -201,8 +246,9 @@ class HecSourceTest {
         return e.getMessage();
       }
     };
-    assertTrue(refusal.apply(props("tokens.ops.useAck", "true")).contains("'tokens.ops.useAck'"),
-        "acks are refused rather than acknowledged falsely");
+    assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.completeOn", "index")).contains("'ack.completeOn'"));
+    assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.maxChannels", "0")).contains("'ack.maxChannels'"));
+    assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.ttl", "10ms")).contains("'ack.ttl'"));
     assertTrue(refusal.apply(props("maxContentLength", "10")).contains("'maxContentLength'"));
     assertTrue(refusal.apply(props("preAuthLimit", "fast")).contains("'preAuthLimit'"));
     assertTrue(refusal.apply(props("health.fillThreshold", "120%")).contains("'health.fillThreshold'"));

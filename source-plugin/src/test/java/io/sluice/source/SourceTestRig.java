@@ -89,8 +89,10 @@ final class SourceTestRig implements AutoCloseable {
   /** A Sluice metric of this source ({@code source.<name>.<metric>}), read over JMX. */
   long metric(String metric) throws Exception {
     ObjectName on = new ObjectName("org.apache.flume.sluice", "name", "source." + name + "." + metric);
-    Object v = ManagementFactory.getPlatformMBeanServer().getAttribute(on, metric.endsWith("open")
-        || metric.endsWith("kernel") ? "Value" : "Count");
+    javax.management.MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    boolean gauge = java.util.Arrays.stream(jmx.getMBeanInfo(on).getAttributes())
+        .anyMatch(a -> a.getName().equals("Value"));
+    Object v = jmx.getAttribute(on, gauge ? "Value" : "Count");
     return ((Number) v).longValue();
   }
 

@@ -4,6 +4,7 @@ import io.sluice.core.Disposition;
 import io.sluice.core.Headers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.flume.Channel;
 import org.apache.flume.Event;
 
@@ -49,6 +50,17 @@ final class ChannelShare {
   /** Events this channel will never get (dropped without retries, or poison). */
   int givenUp() {
     return givenUp;
+  }
+
+  /** Events of the share that {@code match}. */
+  int count(Predicate<Event> match) {
+    int n = 0;
+    for (Event e : events) {
+      if (match.test(e)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Events neither committed nor given up yet. */

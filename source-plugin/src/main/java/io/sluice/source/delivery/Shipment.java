@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.flume.Channel;
 import org.apache.flume.ChannelException;
 import org.apache.flume.ChannelSelector;
@@ -102,11 +103,31 @@ public final class Shipment {
     }
     for (ChannelShare share : optional) {
       if (!share.done()) {
-        share.commit(delivery.committer(), false, delivery.optionalLosses());
+        share.commit(delivery.committer(), false, delivery.optionalLosses()); // once: done after it
       }
     }
-    optional = List.of();
     return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Once accepted: how many times events that {@code count} went into a channel (an event routed
+   * to two channels counts twice), or -1 when any event was given up on the way (dropped, poison),
+   * so that nothing can be told complete that was not all delivered.
+   */
+  public long landings(Predicate<Event> count) {
+    if (required == null || poisonedByInterceptors > 0) {
+      return -1;
+    }
+    long n = 0;
+    for (List<ChannelShare> shares : List.of(required, optional)) {
+      for (ChannelShare share : shares) {
+        if (!share.done() || share.givenUp() > 0) {
+          return -1;
+        }
+        n += share.count(count);
+      }
+    }
+    return n;
   }
 
   /** Runs the interceptors and routes their events; returns null, or why the batch stays undecided. */

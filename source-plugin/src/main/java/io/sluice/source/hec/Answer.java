@@ -17,6 +17,16 @@ record Answer(int status, byte[] body, long retryAfterSeconds, String allow) {
     return new Answer(r.httpStatus(), r.json("invalid-event-number", eventNumber), 0, null);
   }
 
+  /** Success with the request's ackId. */
+  static Answer acknowledged(long ackId) {
+    return new Answer(200, HecReply.SUCCESS.json("ackId", ackId), 0, null);
+  }
+
+  /** 200 with a body of its own ({@code /ack}'s). */
+  static Answer ok(byte[] json) {
+    return new Answer(200, json, 0, null);
+  }
+
   /** Come back later: {@code status} is 503 (no room) or 429 (over a limit). */
   static Answer busy(int status, long retryAfterSeconds) {
     return new Answer(status, HecReply.SERVER_BUSY.json(), Math.max(1, retryAfterSeconds), null);

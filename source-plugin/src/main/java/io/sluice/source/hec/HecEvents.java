@@ -22,6 +22,7 @@ final class HecEvents {
   static final String TIMESTAMP = "timestamp";
   static final String TOKEN = "hec.token";
   static final String CHANNEL = "hec.channel";
+  static final String ACK_ID = "hec.ackId";
   static final String FIELDS = "hec.fields";
   /** Tells ValidatingSink the body is the JSON of a non-string {@code event}. */
   static final String EVENT_JSON = "hec.eventJson";
@@ -30,10 +31,12 @@ final class HecEvents {
 
   /**
    * @param channel the request's channel, or null
+   * @param ackId the request's ackId, or a negative number when it has none
    * @param receivedAt epoch ms, as text, when the request came
    */
-  static List<Event> of(List<HecEvent> events, HecToken token, String channel, String clientIp,
+  static List<Event> of(List<HecEvent> events, HecToken token, String channel, long ackId, String clientIp,
       String receivedAt) {
+    String ack = ackId < 0 ? null : Long.toString(ackId);
     List<Event> out = new ArrayList<>(events.size());
     for (HecEvent e : events) {
       HeaderMap h = new HeaderMap(16);
@@ -50,6 +53,7 @@ final class HecEvents {
       }
       h.putNew(TOKEN, token.name());
       put(h, CHANNEL, channel);
+      put(h, ACK_ID, ack);
       h.putNew(Headers.CLIENT_IP, clientIp);
       h.putNew(Headers.EVENT_ID, EventIds.next());
       h.putNew(Headers.RECEIVED_AT, receivedAt);

@@ -43,7 +43,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** What every connection of a source shares. */
   record Shared(Delivery delivery, int batchSize, SourceMetrics metrics, HecMetrics hecMetrics,
-      TrustedProxies trustedProxies) {}
+      TrustedProxies trustedProxies, HecAcks acks) {}
 
   private final HecProtocol protocol;
   private final Delivery delivery;
@@ -51,6 +51,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final SourceMetrics metrics;
   private final HecMetrics hecMetrics;
   private final TrustedProxies trustedProxies;
+  private final HecAcks acks; // null: no token acknowledges
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
   private boolean busy; // a request of this connection is being delivered
   private boolean closing; // answered with Connection: close: what follows is not read
@@ -63,6 +64,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.metrics = shared.metrics();
     this.hecMetrics = shared.hecMetrics();
     this.trustedProxies = shared.trustedProxies();
+    this.acks = shared.acks();
   }
 
   @Override
@@ -128,7 +130,15 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     busy = true;
     delivery.attemptInOrder(shipments, ctx.executor(), outcomes -> {
-      answer(ctx, req, answerFor(outcomes.get(outcomes.size() - 1), d), true);
+      Outcome last = outcomes.get(outcomes.size() - 1);
+      if (d.acknowledged()) {
+        if (last.accepted()) {
+          acks.delivered(d.channel(), d.ackId(), shipments);
+        } else {
+          acks.refused(d.channel(), d.ackId());
+        }
+      }
+      answer(ctx, req, answerFor(last, d), true);
       busy = false;
       handleWaiting(ctx);
       if (!busy && !ctx.channel().config().isAutoRead()) {

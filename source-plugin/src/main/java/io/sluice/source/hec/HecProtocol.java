@@ -28,11 +28,25 @@ final class HecProtocol {
    * Events to hand to the channels. Once accepted, the answer is success, or for a partial body
    * the refusal of its first bad event (those before it are accepted, as Splunk does).
    */
-  record Deliver(List<Event> events, RequestBody body, HecToken token) implements Decision {
+  record Deliver(List<Event> events, RequestBody body, HecToken token, String channel, long ackId)
+      implements Decision {
     Answer acceptedAnswer() {
-      return body.isWhole() ? Answer.of(HecReply.SUCCESS) : Answer.atEvent(body.refusal(), body.refusedAt());
+      if (!body.isWhole()) {
+        return Answer.atEvent(body.refusal(), body.refusedAt());
+      }
+      return ackId < 0 ? Answer.of(HecReply.SUCCESS) : Answer.acknowledged(ackId);
+    }
+
+    boolean acknowledged() {
+      return ackId >= 0;
     }
   }
+
+  /** How long a client should wait before sending again to a stopping source (a restart). */
+  static final long DRAINING_RETRY_SECONDS = 5;
+
+  /** The most ids one {@code /ack} query may ask about. */
+  static final int MAX_ACK_QUERY = 100_000;
 
   private enum Endpoint { EVENT, RAW, ACK, HEALTH }
 
@@ -45,18 +59,28 @@ final class HecProtocol {
   private final int maxInflatedBytes;
   private final PreAuthLimit preAuth; // null: none
   private final BooleanSupplier queuesFull;
+  private final HecAcks acks; // null: no token acknowledges
+  private volatile boolean draining;
 
   /**
    * @param preAuth requests per client address before authentication; null for none
    * @param queuesFull whether a channel of the source is over {@code health.fillThreshold}
+   * @param acks the source's acknowledgements; null when no token has {@code useAck}
    */
-  HecProtocol(HecTokens tokens, BodyLimits limits, PreAuthLimit preAuth, BooleanSupplier queuesFull) {
+  HecProtocol(HecTokens tokens, BodyLimits limits, PreAuthLimit preAuth, BooleanSupplier queuesFull,
+      HecAcks acks) {
+    this.acks = acks;
     this.tokens = tokens;
     this.envelopes = new EnvelopeReader(limits);
     this.raw = new RawLines(limits);
     this.maxInflatedBytes = limits.maxInflatedBytes();
     this.preAuth = preAuth;
     this.queuesFull = queuesFull;
+  }
+
+  /** From now on, takes no events: the source is stopping (see {@link HecServer#drain}). */
+  void drain() {
+    draining = true;
   }
 
   Decision decide(HecRequest r) {
@@ -73,6 +97,9 @@ final class HecProtocol {
     }
     if (!r.method().equals("POST")) {
       return new Now(Answer.methodNotAllowed("POST"));
+    }
+    if (draining && endpoint != Endpoint.ACK) {
+      return new Now(Answer.busy(503, DRAINING_RETRY_SECONDS));
     }
     if (preAuth != null) {
       long wait = preAuth.retryAfterSeconds(r.clientIp());
@@ -118,8 +145,8 @@ final class HecProtocol {
     if (channel == null && token.useAck()) {
       return new Now(Answer.of(HecReply.CHANNEL_MISSING));
     }
-    if (endpoint == Endpoint.ACK) {
-      return new Now(Answer.of(HecReply.ACK_DISABLED)); // no token has acks yet: HecSource refuses useAck
+    if (endpoint == Endpoint.ACK && !token.useAck()) {
+      return new Now(Answer.of(HecReply.ACK_DISABLED));
     }
     if (channel != null) {
       channel = channel.toLowerCase(Locale.ROOT); // Splunk's channels are case-insensitive
@@ -141,6 +168,13 @@ final class HecProtocol {
     }
     if (blank(body)) {
       return new Now(Answer.of(HecReply.NO_DATA));
+    }
+    if (endpoint == Endpoint.ACK) {
+      long[] ids = AckQuery.read(body, MAX_ACK_QUERY);
+      if (ids == null) {
+        return new Now(Answer.of(HecReply.INVALID_DATA_FORMAT));
+      }
+      return new Now(Answer.ok(AckQuery.answer(ids, acks.query(channel, ids))));
     }
 
     Metadata defaults = Metadata.of(q, token, r.clientIp());
@@ -164,9 +198,16 @@ final class HecProtocol {
     if (read.events().isEmpty()) {
       return new Now(read.isWhole() ? Answer.of(HecReply.NO_DATA) : Answer.atEvent(read.refusal(), 0));
     }
-    List<Event> events = HecEvents.of(read.events(), token, channel, r.clientIp(),
+    long ackId = -1;
+    if (token.useAck() && read.isWhole()) { // a partial body's answer is its refusal: no ackId
+      ackId = acks.open(channel, r.receivedAtMillis());
+      if (ackId < 0) {
+        return new Now(ackId == AckLedger.OTHER_SOURCE ? Answer.of(HecReply.INVALID_CHANNEL) : Answer.busy(503, 1));
+      }
+    }
+    List<Event> events = HecEvents.of(read.events(), token, channel, ackId, r.clientIp(),
         Long.toString(r.receivedAtMillis()));
-    return new Deliver(events, read, token);
+    return new Deliver(events, read, token, channel, ackId);
   }
 
   private static Endpoint route(String path) {

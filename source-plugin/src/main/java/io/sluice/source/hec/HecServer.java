@@ -51,28 +51,47 @@ public final class HecServer implements Listener {
       List<Rate> preAuthLimit, BooleanSupplier queuesFull, TrustedProxies trustedProxies) {}
 
   private final String sourceName;
+  private final HecProtocol protocol;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private Channel server;
 
-  private HecServer(String sourceName, EventLoopGroup boss, EventLoopGroup workers) {
+  private HecServer(String sourceName, HecProtocol protocol, EventLoopGroup boss, EventLoopGroup workers) {
     this.sourceName = sourceName;
+    this.protocol = protocol;
     this.boss = boss;
     this.workers = workers;
   }
 
-  /** Binds; a request's events go to the channels in transactions of at most {@code batchSize}. */
+  /**
+   * Binds; a request's events go to the channels in transactions of at most {@code batchSize}.
+   *
+   * @param acks the source's acknowledgements, or null when no token has {@code useAck}
+   */
   public static HecServer bind(String sourceName, Settings s, HecTokens tokens, BodyLimits limits,
-      int batchSize, Delivery delivery, SourceMetrics metrics) {
+      int batchSize, Delivery delivery, SourceMetrics metrics, HecAcks acks) {
     HecMetrics hecMetrics = new HecMetrics(sourceName);
     PreAuthLimit preAuth = s.preAuthLimit().isEmpty() ? null
         : new PreAuthLimit(s.preAuthLimit(), Clock.SYSTEM, hecMetrics.preAuth::inc);
-    HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull());
-    HecServer server = new HecServer(sourceName, Transport.group(1, "sluice-hec-accept-" + sourceName),
+    HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull(), acks);
+    HecServer server = new HecServer(sourceName, protocol, Transport.group(1, "sluice-hec-accept-" + sourceName),
         Transport.group(s.threads(), "sluice-hec-" + sourceName));
-    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics, s.trustedProxies()));
+    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics, s.trustedProxies(),
+        acks));
+    if (acks != null) {
+      server.workers.scheduleAtFixedRate(acks::expire, 1, 1, TimeUnit.SECONDS);
+    }
     return server;
+  }
+
+  /**
+   * Takes no more events (a request for {@code /event} or {@code /raw} is answered 503 with {@code
+   * Retry-After}) but goes on answering {@code /ack} and {@code /health}: a stopping source lets
+   * its clients learn that what it accepted was delivered, so that they do not send it again.
+   */
+  public void drain() {
+    protocol.drain();
   }
 
   private void listen(Settings s, HecProtocol protocol, HecHandler.Shared shared) {

@@ -42,7 +42,16 @@ class HecProtocolTest {
       Map.entry("tokens.acked.useAck", "true")));
 
   static final BodyLimits LIMITS = new BodyLimits(1 << 20, 1000, 4096, 8);
-  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS, null, () -> false);
+  final io.sluice.core.time.ManualClock clock = new io.sluice.core.time.ManualClock(0, 0); // ackIds from 0
+  /** Acks that complete on the channel: the protocol's part needs no sink. */
+  final HecAcks acks = new HecAcks(new HecAcks.Settings(HecAcks.CompleteOn.CHANNEL, java.time.Duration.ofMinutes(10),
+      10, 3, java.time.Duration.ZERO), clock);
+  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS, null, () -> false, acks);
+
+  @org.junit.jupiter.api.AfterEach
+  void closeAcks() {
+    acks.close();
+  }
 
   private HecProtocol.Decision post(String uri, String auth, String body) {
     return protocol.decide(new HecRequest("POST", uri, auth, null, null,
@@ -153,6 +162,106 @@ class HecProtocolTest {
     says(HecReply.INVALID_CHANNEL, now(post("/services/collector/raw?channel=not-a-guid", "x")));
     says(HecReply.CHANNEL_MISSING, now(post("/services/collector", "Splunk " + ACKED, "{\"event\":1}")));
     says(HecReply.ACK_DISABLED, now(post("/services/collector/ack?channel=" + CHANNEL, "{\"acks\":[0]}")));
+  }
+
+  // Indexer acknowledgements: the ids, the answers and the /ack exchange.
+
+  private HecProtocol.Decision acked(String uri, String channel, String body) {
+    return protocol.decide(new HecRequest("POST", uri, "Splunk " + ACKED, channel, null,
+        body.getBytes(StandardCharsets.UTF_8), "10.0.0.7", 1_795_420_800_123L));
+  }
+
+  private String ackQuery(String channel, String body) {
+    return text(now(acked("/services/collector/ack", channel, body)));
+  }
+
+  @Test
+  void eachAcceptedRequestGetsTheNextAckIdOfItsChannel() {
+    HecProtocol.Deliver first = delivered(acked("/services/collector", CHANNEL, "{\"event\":1}{\"event\":2}"));
+    assertEquals(0, first.ackId());
+    assertEquals("{\"text\":\"Success\",\"code\":0,\"ackId\":0}", text(first.acceptedAnswer()));
+    for (Event e : first.events()) {
+      assertEquals("0", e.getHeaders().get("hec.ackId"));
+      assertEquals(CHANNEL.toLowerCase(), e.getHeaders().get("hec.channel"));
+    }
+    HecProtocol.Deliver raw = delivered(acked("/services/collector/raw?channel=" + CHANNEL.toLowerCase(), null, "x"));
+    assertEquals(1, raw.ackId(), "the channel is the same whatever its case and wherever it is given");
+    String other = "5c5f2c1e-0000-4000-8000-000000000001";
+    assertEquals(0, delivered(acked("/services/collector", other, "{\"event\":1}")).ackId(), "per channel");
+    HecProtocol.Deliver plain = delivered(post("/services/collector", "{\"event\":1}"));
+    assertFalse(plain.acknowledged(), "a token without useAck gets no ackId");
+    assertNull(plain.events().get(0).getHeaders().get("hec.ackId"));
+  }
+
+  @Test
+  void anAckIsTrueOnceItsEventsAreInThenForgotten() {
+    HecProtocol.Deliver d = delivered(acked("/services/collector", CHANNEL, "{\"event\":1}"));
+    assertEquals("{\"acks\":{\"0\":false,\"7\":false}}", ackQuery(CHANNEL, "{\"acks\":[0,7]}"));
+    acks.delivered(d.channel(), d.ackId(), List.of());
+    assertEquals("{\"acks\":{\"0\":true,\"7\":false}}", ackQuery(CHANNEL, "{\"acks\":[0, 7]}"));
+    assertEquals("{\"acks\":{\"0\":false}}", ackQuery(CHANNEL, "{\"acks\":[0]}"), "reported true once");
+    assertEquals("{\"acks\":{}}", ackQuery(CHANNEL, "{\"acks\":[]}"));
+  }
+
+  @Test
+  void aRefusedRequestsAckNeverTurnsTrue() {
+    HecProtocol.Deliver d = delivered(acked("/services/collector", CHANNEL, "{\"event\":1}"));
+    acks.refused(d.channel(), d.ackId());
+    assertEquals("{\"acks\":{\"0\":false}}", ackQuery(CHANNEL, "{\"acks\":[0]}"));
+  }
+
+  @Test
+  void ackQueriesThatAreWrong() {
+    says(HecReply.CHANNEL_MISSING, now(acked("/services/collector/ack", null, "{\"acks\":[0]}")));
+    says(HecReply.INVALID_CHANNEL, now(acked("/services/collector/ack", "nope", "{\"acks\":[0]}")));
+    says(HecReply.NO_DATA, now(acked("/services/collector/ack", CHANNEL, "")));
+    for (String bad : List.of("[0]", "{\"acks\":0}", "{\"acks\":[-1]}", "{\"acks\":[\"0\"]}", "{\"acks\":[0.5]}",
+        "{\"acks\":[0],\"more\":1}", "{\"acks\":[0]}{}", "{\"acks\":[0]", "{}", "{\"acks\":[99999999999999999999]}")) {
+      says(HecReply.INVALID_DATA_FORMAT, now(acked("/services/collector/ack", CHANNEL, bad)));
+    }
+  }
+
+  @Test
+  void anAckQueryMayBeGzipped() throws IOException {
+    HecProtocol.Deliver d = delivered(acked("/services/collector", CHANNEL, "{\"event\":1}"));
+    acks.delivered(d.channel(), d.ackId(), List.of());
+    Answer a = now(protocol.decide(new HecRequest("POST", "/services/collector/ack", "Splunk " + ACKED, CHANNEL, "gzip",
+        gzip("{\"acks\":[0]}".getBytes(StandardCharsets.UTF_8)), "10.0.0.7", 0)));
+    assertEquals("{\"acks\":{\"0\":true}}", text(a));
+  }
+
+  @Test
+  void aPartialBodyIsAnsweredWithItsRefusalAndGetsNoAckId() {
+    HecProtocol.Deliver d = delivered(acked("/services/collector", CHANNEL, "{\"event\":1}{\"nope\":2}"));
+    assertFalse(d.acknowledged());
+    assertEquals(400, d.acceptedAnswer().status());
+    assertNull(d.events().get(0).getHeaders().get("hec.ackId"));
+  }
+
+  @Test
+  void aChannelFullOfUnqueriedAcksIsBusy() {
+    for (int i = 0; i < 3; i++) {
+      acks.delivered(CHANNEL.toLowerCase(), delivered(acked("/services/collector", CHANNEL, "{\"event\":1}")).ackId(),
+          List.of());
+    }
+    Answer busy = now(acked("/services/collector", CHANNEL, "{\"event\":1}"));
+    assertEquals("{\"text\":\"Server is busy\",\"code\":9}", text(busy));
+    assertEquals(503, busy.status());
+    assertTrue(busy.retryAfterSeconds() > 0);
+    ackQuery(CHANNEL, "{\"acks\":[0]}"); // the client collects one: room for one more
+    assertEquals(3, delivered(acked("/services/collector", CHANNEL, "{\"event\":1}")).ackId());
+  }
+
+  @Test
+  void aDrainingSourceTakesNoEventsButAnswersAcks() {
+    HecProtocol.Deliver d = delivered(acked("/services/collector", CHANNEL, "{\"event\":1}"));
+    acks.delivered(d.channel(), d.ackId(), List.of());
+    protocol.drain();
+    Answer refused = now(acked("/services/collector", CHANNEL, "{\"event\":1}"));
+    assertEquals(503, refused.status());
+    assertEquals(HecProtocol.DRAINING_RETRY_SECONDS, refused.retryAfterSeconds());
+    assertEquals(503, now(post("/services/collector/raw", "x")).status());
+    assertEquals("{\"acks\":{\"0\":true}}", ackQuery(CHANNEL, "{\"acks\":[0]}"));
   }
 
   @Test
@@ -302,7 +411,7 @@ class HecProtocolTest {
   @Test
   void aHealthCheckSaysWhenAChannelIsTooFull() {
     java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
-    HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get);
+    HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, null);
     HecRequest health = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
     says(HecReply.HEALTHY, now(p.decide(health)));
     full.set(true);
@@ -312,10 +421,10 @@ class HecProtocolTest {
   /** preAuthLimit: per address, before any token is looked at; other addresses are served. */
   @Test
   void thePreAuthLimitRefusesAnAddressOverItBeforeAnyToken() {
-    io.sluice.core.time.ManualClock clock = new io.sluice.core.time.ManualClock();
     java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
     HecProtocol p = new HecProtocol(TOKENS, LIMITS,
-        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock, refusals::incrementAndGet), () -> false);
+        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock, refusals::incrementAndGet), () -> false,
+        null);
     HecRequest good = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
     HecRequest bad = new HecRequest("POST", "/services/collector", "Splunk nope", null, null,

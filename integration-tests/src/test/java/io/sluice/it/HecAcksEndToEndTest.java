@@ -1,0 +1,147 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.HecClient;
+import io.sluice.it.harness.Ports;
+import io.sluice.it.harness.NdjsonFiles;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Indexer acknowledgements through a real agent: an HEC client's ack turns true only once every
+ * event of its request has been written by the ValidatingSink, never while some wait in the
+ * DisruptorChannel's deferred lane, and never after a restart for events the agent lost.
+ */
+class HecAcksEndToEndTest {
+
+  static final String TOKEN = "ac4ed000-1111-4222-8333-444455556666";
+  static final String CHANNEL = "c0ffee00-1234-4abc-8def-0123456789ab";
+
+  private static String config(int port, String limit, String maxDelay, Path out) {
+    Path schema = Paths.get(System.getProperty("sluice.repo", "..")).resolve("conf-examples/schemas/hec-event.schema.json")
+        .toAbsolutePath().normalize();
+    return """
+        a1.sources = hec
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.hec.type = io.sluice.source.HecSource
+        a1.sources.hec.host = 127.0.0.1
+        a1.sources.hec.port = %d
+        a1.sources.hec.channels = c1
+        a1.sources.hec.tokens = acked
+        a1.sources.hec.tokens.acked.value = %s
+        a1.sources.hec.tokens.acked.useAck = true
+        a1.sources.hec.ack.drainTimeout = 1s
+        a1.sources.hec.interceptors = gov
+        a1.sources.hec.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.hec.interceptors.gov.metricsName = gov
+        a1.sources.hec.interceptors.gov.key = hec.token
+        a1.sources.hec.interceptors.gov.limit = %s
+        a1.sources.hec.interceptors.gov.defer.maxDelay = %s
+        a1.sources.hec.interceptors.gov.throttled = drop
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 10000
+        a1.channels.c1.transactionCapacity = 1000
+        a1.sinks.k1.type = io.sluice.sink.ValidatingSink
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.schema = %s
+        a1.sinks.k1.file.directory = %s
+        a1.sinks.k1.onInvalid = drop
+        """.formatted(port, TOKEN, limit, maxDelay, schema, out);
+  }
+
+  private static String events(String prefix, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      b.append("{\"event\":\"").append(prefix).append(i).append("\"}\n");
+    }
+    return b.toString();
+  }
+
+  private static long written(Path out, String prefix) {
+    return NdjsonFiles.lines(out).stream().filter(l -> l.contains("\"message\":\"" + prefix)).count();
+  }
+
+  private static long meter(FlumeAgent agent, String name) {
+    return agent.counter("org.apache.flume.sluice:name=interceptor.gov." + name, "Count");
+  }
+
+  /**
+   * 100 events in one request over a limit of 20 a second: 20 are written at once, some wait in
+   * the deferred lane for up to 2 s, the rest are throttled and dropped (handled as configured:
+   * they do not hold the ack back). The ack is false while any wait, and the moment it is true
+   * every event not dropped is in the sink's files.
+   */
+  @Test
+  void anAckTurnsTrueOnlyOnceTheDeferredEventsAreWritten() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("hec-acks-deferred"));
+    Path out = dir.resolve("out");
+    int port = Ports.free();
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, config(port, "20/s burst 20", "2s", out))) {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=k1"));
+      HecClient client = new HecClient(port, TOKEN, CHANNEL);
+      long ackId = client.post("/services/collector/event", events("a-", 100)).ackId();
+      assertFalse(client.acked(ackId), "deferred events are not written yet");
+      long deferred = meter(agent, "batched");
+      long dropped = meter(agent, "throttled");
+      assertTrue(deferred > 10 && dropped > 10, "both lanes and drops: " + deferred + " deferred, " + dropped + " dropped");
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      boolean acked = false;
+      while (!acked && System.nanoTime() < deadline) {
+        acked = client.acked(ackId);
+        if (!acked) {
+          Thread.sleep(100);
+        }
+      }
+      assertTrue(acked, "the ack turned true");
+      assertEquals(100 - dropped, written(out, "a-"), "when the ack is true, every event kept is written");
+      assertTrue(NdjsonFiles.lines(out).stream().anyMatch(l -> l.contains("\"disposition\":\"batched\"")));
+      assertFalse(client.acked(ackId), "true once");
+      assertEquals(1, agent.counter("org.apache.flume.sluice:name=source.hec.acks.completed", "Value"));
+      assertEquals(0, agent.counter("org.apache.flume.sluice:name=source.hec.acks.pending", "Value"));
+    }
+  }
+
+  /**
+   * A request whose events wait a minute in the deferred lane, then the agent is stopped and
+   * started again: what was deferred is lost with the memory ring, and its ack never turns true;
+   * the client's next request on the same channel gets a new id, which turns true once its event
+   * is written (a restarted agent never hands out an id the client is still waiting for).
+   */
+  @Test
+  void aRestartNeverTurnsAnAckTrueForEventsNotWritten() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("hec-acks-restart"));
+    Path out = dir.resolve("out");
+    int port = Ports.free();
+    String conf = config(port, "1/s burst 1", "60s", out);
+    HecClient client = new HecClient(port, TOKEN, CHANNEL);
+    long lost;
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=k1"));
+      lost = client.post("/services/collector/event", events("r-", 20)).ackId();
+      agent.await(Duration.ofSeconds(10), "the first event written", () -> written(out, "r-") >= 1);
+      assertFalse(client.acked(lost));
+    }
+    long writtenBefore = written(out, "r-");
+    assertTrue(writtenBefore < 20, "the deferred events went with the agent: " + writtenBefore);
+
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=k1"));
+      assertFalse(client.acked(lost), "a restarted agent knows nothing of the lost request");
+      long next = client.post("/services/collector/event", events("n-", 1)).ackId();
+      assertTrue(next > lost, "a new id, above every id the client may still wait for: " + next + " > " + lost);
+      agent.await(Duration.ofSeconds(20), "the new request acknowledged", () -> client.acked(next));
+      assertEquals(1, written(out, "n-"));
+      assertFalse(client.acked(lost));
+      assertEquals(writtenBefore, written(out, "r-"), "nothing of the lost request came back");
+    }
+  }
+}
