@@ -184,7 +184,8 @@ class HecSourceEndToEndTest {
 
   /**
    * Malformed input through a real agent: each request gets Splunk's answer, nothing of it is
-   * written, and a well-formed request right after each one is served.
+   * written, and a well-formed request right after each one is served; a body trickling in too
+   * slowly is answered 408 while other clients are served.
    */
   @Test
   void malformedRequestsGetSplunksAnswersAndTheAgentServesOn() throws Exception {
@@ -205,6 +206,7 @@ class HecSourceEndToEndTest {
         a1.sources.hec.maxContentLength = 65536
         a1.sources.hec.maxDecompressedLength = 1048576
         a1.sources.hec.maxEventsPerRequest = 1000
+        a1.sources.hec.requestTimeout = 2s
         a1.channels.c1.type = io.sluice.channel.DisruptorChannel
         a1.channels.c1.capacity = 10000
         a1.channels.c1.transactionCapacity = 1000
@@ -265,13 +267,32 @@ class HecSourceEndToEndTest {
         assertTrue(r.output().trim().endsWith("200"), "served after " + c.what() + ": " + r.describe());
         served++;
       }
+      // a slow body: a byte now and then, so never idle, but never done within requestTimeout
+      try (java.net.Socket slow = new java.net.Socket("127.0.0.1", port)) {
+        slow.setSoTimeout(20_000);
+        OutputStream o = slow.getOutputStream();
+        o.write(("POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + OPS
+            + "\r\nContent-Length: 1000\r\n\r\n{\"event\":\"slow").getBytes(StandardCharsets.US_ASCII));
+        o.flush();
+        for (int i = 0; i < 3; i++) {
+          Command.Result r = curl("-H", "Authorization: Splunk " + OPS, "-d", "{\"event\":\"served beside a slow body\"}", url);
+          assertTrue(r.output().trim().endsWith("200"), r.describe());
+          served++;
+          Thread.sleep(200);
+          o.write('w');
+          o.flush();
+        }
+        String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+      }
       int expected = served + 1000; // and the first 1000 of the request with too many
       agent.await(Duration.ofSeconds(30), expected + " documents", () -> lines(out).size() >= expected);
       List<String> written = lines(out);
       assertEquals(expected, written.size());
-      assertEquals(served, written.stream().filter(l -> l.contains("served after")).count());
+      assertEquals(served - 3, written.stream().filter(l -> l.contains("served after")).count());
       assertEquals(1000, written.stream().filter(l -> l.contains("\"message\":\"many ")).count());
-      assertTrue(written.stream().noneMatch(l -> l.contains("whole") || l.contains("xxxx")), "nothing of a refused request");
+      assertTrue(written.stream().noneMatch(l -> l.contains("whole") || l.contains("xxxx") || l.contains("\"message\":\"slow")),
+          "nothing of a refused request");
     }
   }
 }

@@ -23,10 +23,11 @@ import javax.management.openmbean.CompositeData;
 import org.junit.jupiter.api.Test;
 
 /**
- * Floods Sluice's syslog sources in a real agent and checks that what they hold stays bounded:
- * a TCP flood pushed back by the interceptor ({@code throttled = reject}) is held in the senders'
- * socket buffers, not in the agent's heap; a UDP flood beyond what the pipeline takes is dropped
- * and counted, never queued without bound.
+ * Floods Sluice's sources in a real agent and checks that what they hold stays bounded: a TCP
+ * flood pushed back by the interceptor ({@code throttled = reject}) is held in the senders' socket
+ * buffers, not in the agent's heap; a UDP flood beyond what the pipeline takes is dropped and
+ * counted, never queued without bound; an HEC flood of large bodies, gzip bombs and requests over a
+ * token's limit holds at most a body per connection.
  */
 class SourceMemoryBoundsTest {
 
@@ -152,5 +153,130 @@ class SourceMemoryBoundsTest {
       assertTrue(held - before < 64L << 20,
           "heap after GC grew by " + ((held - before) >> 20) + " MiB (from " + (before >> 20) + ")");
     }
+  }
+
+  /**
+   * 16 keep-alive connections post as fast as they can: 1 MiB batches of a token limited to 1000
+   * events a second (429 beyond it), gzip bombs (64 MiB inflated, 413 at 16 MiB), bodies over
+   * maxContentLength (413 before they are read). The heap after a GC, taken during the flood and
+   * after it, stays within what the connections may hold (a body each), and a client with another
+   * token is served all along.
+   */
+  @Test
+  void anHecFloodHoldsAtMostABodyPerConnection() throws Exception {
+    int port = Ports.free();
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("memory-bounds-hec"));
+    String flood = "f100d000-0000-4000-8000-00000000f100";
+    String calm = "ca1a0000-0000-4000-8000-00000000ca1a";
+    String conf = """
+        a1.sources = s1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.s1.type = io.sluice.source.HecSource
+        a1.sources.s1.host = 127.0.0.1
+        a1.sources.s1.port = %d
+        a1.sources.s1.channels = c1
+        a1.sources.s1.maxContentLength = 2097152
+        a1.sources.s1.tokens = flood calm
+        a1.sources.s1.tokens.flood.value = %s
+        a1.sources.s1.tokens.calm.value = %s
+        a1.sources.s1.interceptors = gov
+        a1.sources.s1.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.s1.interceptors.gov.metricsName = gov
+        a1.sources.s1.interceptors.gov.key = hec.token
+        a1.sources.s1.interceptors.gov.limit = 1000/s burst 1000
+        a1.sources.s1.interceptors.gov.defer.maxDelay = 0s
+        a1.sources.s1.interceptors.gov.throttled = reject
+        a1.channels.c1.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c1.capacity = 65536
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """.formatted(port, flood, calm);
+    byte[] batch = hecBatch(1 << 20);
+    byte[] bomb = gzipOfZeros(64 << 20);
+    byte[] oversized = new byte[3 << 20];
+    java.util.Arrays.fill(oversized, (byte) ' ');
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
+      long before = heapAfterGc(agent);
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+      List<Thread> senders = new ArrayList<>();
+      for (int c = 0; c < 16; c++) {
+        byte[][] kinds = {batch, bomb, oversized};
+        int kind = c % 3;
+        Thread t = new Thread(() -> {
+          java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+              .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+          while (!stop.get()) {
+            java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/services/collector"))
+                .header("Authorization", "Splunk " + flood)
+                .timeout(Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(kinds[kind]));
+            if (kind == 1) {
+              r.header("Content-Encoding", "gzip");
+            }
+            try {
+              int status = http.send(r.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+              statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+            } catch (IOException e) {
+              statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet(); // 413 may close
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+        t.setDaemon(true);
+        t.start();
+        senders.add(t);
+      }
+      io.sluice.it.harness.HecClient calmClient = new io.sluice.it.harness.HecClient(port, calm,
+          "ca1a0000-0000-4000-8000-000000000001");
+      long peak = 0;
+      int calmServed = 0;
+      for (int i = 0; i < 8; i++) {
+        Thread.sleep(1000);
+        if (calmClient.post("/services/collector", "{\"event\":\"calm " + i + "\"}").status() == 200) {
+          calmServed++;
+        }
+        peak = Math.max(peak, heapAfterGc(agent));
+      }
+      stop.set(true);
+      for (Thread t : senders) {
+        t.join(30_000);
+      }
+      long after = heapAfterGc(agent);
+      assertTrue(agent.isAlive());
+      assertEquals(8, calmServed, "the other token was served all along: " + statuses);
+      assertTrue(statuses.getOrDefault(429, new AtomicLong()).get() > 0, "the flood token was limited: " + statuses);
+      assertTrue(statuses.getOrDefault(413, new AtomicLong()).get() + statuses.getOrDefault(-1, new AtomicLong()).get() > 0,
+          "bombs and oversized bodies were refused: " + statuses);
+      // 16 connections, each holding at most one body of maxContentLength (2 MiB) and its inflated
+      // or parsed form (bounded by maxDecompressedLength and the 1 MiB batch): far below this.
+      assertTrue(peak - before < 160L << 20, "heap after GC during the flood grew by " + ((peak - before) >> 20) + " MiB");
+      assertTrue(after - before < 32L << 20, "heap after GC after the flood grew by " + ((after - before) >> 20) + " MiB");
+    }
+  }
+
+  private static byte[] hecBatch(int bytes) {
+    StringBuilder b = new StringBuilder(bytes + 200);
+    String event = "{\"event\":\"" + "x".repeat(1000) + "\"}";
+    while (b.length() < bytes) {
+      b.append(event);
+    }
+    return b.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] gzipOfZeros(int bytes) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+      z.write("{\"event\":\"".getBytes(StandardCharsets.US_ASCII));
+      byte[] zeros = new byte[1 << 20];
+      java.util.Arrays.fill(zeros, (byte) 'a');
+      for (int i = 0; i < bytes >> 20; i++) {
+        z.write(zeros);
+      }
+    }
+    return out.toByteArray();
   }
 }

@@ -68,6 +68,7 @@ public class HecSource extends SslContextAwareAbstractSource
   private int maxConnectionsPerIp;
   private List<Rate> connectionRatePerIp;
   private Duration idleTimeout;
+  private Duration requestTimeout;
   private int maxContentLength;
   private List<Rate> preAuthLimit;
   private double healthFillThreshold;
@@ -104,8 +105,8 @@ public class HecSource extends SslContextAwareAbstractSource
     healthFillThreshold = ConfigValues.fraction("health.fillThreshold",
         ctx.getString("health.fillThreshold", "90%").trim());
     trustedProxies = TrustedProxies.parse("trustedProxies", ctx.getString("trustedProxies", "none"));
-    String idle = ctx.getString("idleTimeout", "60s").trim();
-    idleTimeout = idle.equals("0") ? Duration.ZERO : duration("idleTimeout", idle);
+    idleTimeout = ConfigValues.timer("idleTimeout", ctx.getString("idleTimeout", "60s"));
+    requestTimeout = ConfigValues.timer("requestTimeout", ctx.getString("requestTimeout", "30s"));
     configureSsl(ctx);
     tls = isSslEnabled() ? TlsSettings.of(this, ctx) : null;
     if (tls != null) {
@@ -143,7 +144,7 @@ public class HecSource extends SslContextAwareAbstractSource
     List<String> channels = getChannelProcessor().getSelector().getAllChannels().stream()
         .map(org.apache.flume.Channel::getName).toList();
     HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
-        connectionRatePerIp, idleTimeout, maxContentLength, ssl, preAuthLimit,
+        connectionRatePerIp, idleTimeout, requestTimeout, maxContentLength, ssl, preAuthLimit,
         new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
     delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again

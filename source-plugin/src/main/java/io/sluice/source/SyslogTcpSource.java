@@ -1,7 +1,6 @@
 package io.sluice.source;
 
 import static io.sluice.core.config.ConfigValues.between;
-import static io.sluice.core.config.ConfigValues.duration;
 
 import io.netty.handler.ssl.SslContext;
 import io.sluice.core.config.ConfigValues;
@@ -67,26 +66,13 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     maxConnections = (int) between("maxConnections", ctx.getString("maxConnections", "1000"), 1, MAX_CONNECTIONS);
     maxConnectionsPerIp = (int) between("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "100"),
         1, MAX_CONNECTIONS);
-    idleTimeout = timeout(ctx, "idleTimeout", "10m");
-    frameTimeout = timeout(ctx, "frameTimeout", "30s");
+    idleTimeout = ConfigValues.timer("idleTimeout", ctx.getString("idleTimeout", "10m"));
+    frameTimeout = ConfigValues.timer("frameTimeout", ctx.getString("frameTimeout", "30s"));
     configureSsl(ctx);
     tls = isSslEnabled() ? TlsSettings.of(this, ctx) : null;
     if (tls != null) {
       tls.build(); // refuse a bad keystore now, with the key's name, not at the first connection
     }
-  }
-
-  /** A timer's duration: 0 turns it off; otherwise at least a second (finer would cut senders off). */
-  private static Duration timeout(Context ctx, String key, String dflt) {
-    String text = ctx.getString(key, dflt).trim();
-    if (text.equals("0")) {
-      return Duration.ZERO;
-    }
-    Duration d = duration(key, text);
-    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw ConfigValues.invalid(key, text, "0 (off) or a duration of at least 1s, such as 30s or 10m");
-    }
-    return d;
   }
 
   /** Flume refuses a channel whose {@code transactionCapacity} is below this. */

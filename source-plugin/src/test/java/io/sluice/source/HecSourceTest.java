@@ -144,6 +144,34 @@ class HecSourceTest {
     }
   }
 
+  /**
+   * A slowloris: headers, then the body a byte at a time, too slowly to end within requestTimeout.
+   * It is answered 408 and closed, while a client sending whole requests meanwhile is served.
+   */
+  @Test
+  void aBodyThatDoesNotArriveInTimeIsAnswered408AndItsConnectionClosed() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("requestTimeout", "1s"), Map.of(), Map.of());
+        Socket slow = new Socket("127.0.0.1", rig.port)) {
+      slow.setSoTimeout(10_000);
+      OutputStream out = slow.getOutputStream();
+      out.write(("POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + TOKEN
+          + "\r\nContent-Length: 100\r\n\r\n{\"event\":").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long start = System.nanoTime();
+      InputStream in = slow.getInputStream();
+      for (int i = 0; i < 3; i++) { // a byte now and then: never idle, never done
+        assertEquals(200, post(rig, "/services/collector", "{\"event\":\"whole\"}").statusCode());
+        out.write(' ');
+        out.flush();
+      }
+      String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII); // to the close
+      assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900), "not before its time");
+      assertEquals(3, rig.takeAll(3, 5000).size(), "only the whole requests' events");
+      assertEquals(1, rig.metric("requests.rejected.timeout"));
+    }
+  }
+
   /** Reads until {@code n} HTTP responses (each with a Content-Length body) have come. */
   private static String read(InputStream in, int n) throws IOException {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -250,6 +278,7 @@ class HecSourceTest {
     assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.maxChannels", "0")).contains("'ack.maxChannels'"));
     assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.ttl", "10ms")).contains("'ack.ttl'"));
     assertTrue(refusal.apply(props("maxContentLength", "10")).contains("'maxContentLength'"));
+    assertTrue(refusal.apply(props("requestTimeout", "10ms")).contains("'requestTimeout'"));
     assertTrue(refusal.apply(props("preAuthLimit", "fast")).contains("'preAuthLimit'"));
     assertTrue(refusal.apply(props("health.fillThreshold", "120%")).contains("'health.fillThreshold'"));
     assertTrue(refusal.apply(props("port", "70000")).contains("'port'"));

@@ -53,6 +53,22 @@ public final class ConfigValues {
   /** Longest duration any key takes: a year is far beyond any sensible setting, and fits in nanos. */
   private static final Duration MAX_DURATION = Duration.ofDays(365);
 
+  /**
+   * A connection timer's duration: {@code 0} turns it off (returned as zero); otherwise at least
+   * a second, as finer timers would cut real senders off.
+   */
+  public static Duration timer(String key, String text) {
+    String t = text.trim();
+    if (t.equals("0")) {
+      return Duration.ZERO;
+    }
+    Duration d = duration(key, t);
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw invalid(key, t, "0 (off) or a duration of at least 1s, such as 30s or 10m");
+    }
+    return d;
+  }
+
   /** A share written as a percentage ({@code 75%}) or a fraction ({@code 0.75}); returns 0 to 1. */
   public static double fraction(String key, String text) {
     Matcher p = PERCENT.matcher(text);

@@ -8,8 +8,9 @@ import io.sluice.core.metrics.SluiceMetrics;
  * An HEC source's request counts, beside the event counts of its SourceMetrics: {@code
  * source.<name>.requests} and, by why they were refused, {@code requests.rejected.auth} (401, 403),
  * {@code .invalid} (400), {@code .busy} (503), {@code .throttled} (429), {@code .tooLarge} (413),
- * {@code .other} (404, 405, 415, 500); and {@code .preAuth}, those of the throttled that {@code
- * preAuthLimit} refused before any token was looked at.
+ * {@code .other} (404, 405, 415, 500), {@code .timeout} (408: not read whole within {@code
+ * requestTimeout}); and {@code .preAuth}, those of the throttled that {@code preAuthLimit} refused
+ * before any token was looked at.
  */
 final class HecMetrics {
 
@@ -22,6 +23,7 @@ final class HecMetrics {
   private final Counter throttled;
   private final Counter tooLarge;
   private final Counter other;
+  private final Counter timedOut;
 
   HecMetrics(String sourceName) {
     String p = "source." + sourceName + ".requests";
@@ -34,6 +36,13 @@ final class HecMetrics {
     tooLarge = r.counter(p + ".rejected.tooLarge");
     other = r.counter(p + ".rejected.other");
     preAuth = r.counter(p + ".rejected.preAuth");
+    timedOut = r.counter(p + ".rejected.timeout");
+  }
+
+  /** A request not read whole within {@code requestTimeout}: answered 408, its connection closed. */
+  void timedOut() {
+    requests.inc();
+    timedOut.inc();
   }
 
   /** Counts a request by the status it was answered with. */

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listening socket of an HEC source. Each connection's pipeline: {@link ConnectionGate} (limits,
- * before any TLS work), TLS when configured, an idle timer, Netty's HTTP/1.1 codec and aggregator
- * (a body over {@code maxContentLength} is answered 413 before it is read), and {@link HecHandler}.
+ * before any TLS work), TLS when configured, an idle timer, {@link RequestTimeout} around Netty's
+ * HTTP/1.1 codec, its aggregator (a body over {@code maxContentLength} is answered 413 before it is
+ * read), and {@link HecHandler}.
  */
 public final class HecServer implements Listener {
 
@@ -42,12 +43,14 @@ public final class HecServer implements Listener {
   /**
    * What an HEC source is configured with.
    *
+   * @param requestTimeout how long reading one request may take, from its first byte (zero: no limit)
    * @param preAuthLimit requests per client address before authentication; empty for none
    * @param queuesFull whether a channel of the source is too full to call the source healthy
    * @param trustedProxies whose X-Forwarded-For names the client
    */
   public record Settings(String host, int port, int threads, int maxConnections, int maxConnectionsPerIp,
-      List<Rate> connectionRatePerIp, Duration idleTimeout, int maxContentLength, SslContext tls,
+      List<Rate> connectionRatePerIp, Duration idleTimeout, Duration requestTimeout, int maxContentLength,
+      SslContext tls,
       List<Rate> preAuthLimit, BooleanSupplier queuesFull, TrustedProxies trustedProxies) {}
 
   private final String sourceName;
@@ -119,7 +122,15 @@ public final class HecServer implements Listener {
             if (!s.idleTimeout().isZero()) {
               p.addLast("idle", new IdleStateHandler(0, 0, s.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
             }
+            RequestTimeout timeout = s.requestTimeout().isZero() ? null
+                : new RequestTimeout(s.requestTimeout().toNanos(), shared.hecMetrics()::timedOut);
+            if (timeout != null) {
+              p.addLast("requestTimeout", timeout);
+            }
             p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 65536));
+            if (timeout != null) {
+              p.addLast("requestEnd", timeout.end());
+            }
             p.addLast("body", new HttpObjectAggregator(s.maxContentLength()));
             p.addLast("hec", new HecHandler(protocol, shared));
           }
