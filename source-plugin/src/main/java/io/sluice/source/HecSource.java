@@ -3,20 +3,25 @@ package io.sluice.source;
 import static io.sluice.core.config.ConfigValues.between;
 import static io.sluice.core.config.ConfigValues.duration;
 
+import com.codahale.metrics.Counter;
 import io.netty.handler.ssl.SslContext;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.Limits;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.core.time.Clock;
 import io.sluice.source.delivery.Delivery;
 import io.sluice.source.hec.BodyLimits;
-import io.sluice.core.time.Clock;
 import io.sluice.source.hec.ChannelFill;
 import io.sluice.source.hec.HecAcks;
 import io.sluice.source.hec.HecServer;
 import io.sluice.source.hec.HecToken;
 import io.sluice.source.hec.HecTokens;
+import io.sluice.source.hec.TokensFile;
 import io.sluice.source.hec.TrustedProxies;
 import io.sluice.source.tcp.TlsSettings;
+import java.io.IOException;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flume.Context;
@@ -47,12 +52,16 @@ import org.slf4j.LoggerFactory;
  * are handled ({@code ack.completeOn}). A stopping source takes no more events and answers {@code
  * /ack} for up to {@code ack.drainTimeout} first.
  *
- * <p>Not yet: {@code tokensFile}.
+ * <p>Tokens are in the agent's properties, or in {@code tokensFile}, read again every 2 s and used
+ * from the next request on when it changed (a file that is wrong is logged and counted, and the
+ * tokens in use stay).
  */
 public class HecSource extends SslContextAwareAbstractSource
     implements EventDrivenSource, Configurable, BatchSizeSupported {
 
   private static final Logger LOG = LoggerFactory.getLogger(HecSource.class);
+  /** How often {@code tokensFile} is read for changes. */
+  static final Duration TOKENS_FILE_CHECK = Duration.ofSeconds(2);
   static final int MAX_THREADS = 64;
   static final int MAX_CONNECTIONS = 1_000_000;
   static final int MAX_BYTES = Integer.MAX_VALUE - 64;
@@ -61,6 +70,7 @@ public class HecSource extends SslContextAwareAbstractSource
   private int port;
   private int batchSize;
   private HecTokens tokens;
+  private TokensFile tokensFile; // null: tokens in the agent's properties
   private BodyLimits limits;
   private TlsSettings tls;
   private int threads;
@@ -84,8 +94,24 @@ public class HecSource extends SslContextAwareAbstractSource
     host = ctx.getString("host", ctx.getString("bind", "0.0.0.0")).trim();
     port = (int) between("port", ctx.getString("port", "8088"), 1, 65535);
     batchSize = (int) between("batchSize", ctx.getString("batchSize", "100"), 1, 100_000);
-    tokens = HecTokens.of(ctx.getParameters());
-    ackSettings = tokens.tokens().stream().anyMatch(HecToken::useAck) ? ackSettings(ctx) : null;
+    String file = ctx.getString("tokensFile", "").trim();
+    if (file.isEmpty()) {
+      tokensFile = null;
+      tokens = HecTokens.of(ctx.getParameters());
+    } else {
+      if (ctx.containsKey("tokens")) {
+        throw ConfigValues.invalid("tokensFile", file, "a file of tokens, or 'tokens' here: not both");
+      }
+      tokensFile = new TokensFile(Paths.get(file));
+      try {
+        tokens = tokensFile.load();
+      } catch (IOException | IllegalArgumentException e) {
+        throw ConfigValues.invalid("tokensFile", file, "a readable properties file with 'tokens = <names>' and"
+            + " 'tokens.<name>.value' for each (" + e.getMessage() + ")");
+      }
+    }
+    // A token of the file may start using acks later: the source is then ready for them.
+    ackSettings = tokensFile != null || tokens.tokens().stream().anyMatch(HecToken::useAck) ? ackSettings(ctx) : null;
     maxContentLength = (int) between("maxContentLength", ctx.getString("maxContentLength",
         Integer.toString(4 << 20)), 1024, MAX_BYTES);
     limits = new BodyLimits(
@@ -164,8 +190,30 @@ public class HecSource extends SslContextAwareAbstractSource
       throw new FlumeException("Source " + getName() + ": cannot listen for HEC on " + host + ":" + port
           + ": " + e.getMessage(), e);
     }
+    if (tokensFile != null) {
+      Counter reloads = SluiceMetrics.registry().counter("source." + getName() + ".tokens.reloads");
+      Counter failures = SluiceMetrics.registry().counter("source." + getName() + ".tokens.reloadFailures");
+      server.every(TOKENS_FILE_CHECK, () -> reloadTokens(reloads, failures));
+    }
     metrics.start();
     super.start();
+  }
+
+  /** Takes the tokens file's new content, if it changed and is right; else keeps the tokens in use. */
+  private void reloadTokens(Counter reloads, Counter failures) {
+    try {
+      HecTokens changed = tokensFile.loadIfChanged();
+      if (changed != null) {
+        server.tokens(changed);
+        reloads.inc();
+        LOG.info("Source {}: tokens reloaded from {}: {}", getName(), tokensFile.path(),
+            changed.tokens().stream().map(HecToken::name).toList());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      failures.inc();
+      LOG.error("Source {}: {} changed but cannot be used; the tokens in use stay until it is"
+          + " fixed: {}", getName(), tokensFile.path(), e.getMessage());
+    }
   }
 
   @Override

@@ -264,6 +264,53 @@ class HecSourceTest {
     }
   }
 
+  private HttpResponse<String> postWith(SourceTestRig rig, String secret) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.port + "/services/collector"))
+        .header("Authorization", "Splunk " + secret).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static <T> void awaitStatus(java.util.concurrent.Callable<T> status, T expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    T last;
+    while (!(last = status.call()).equals(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(expected, last);
+  }
+
+  /**
+   * Tokens in a file of their own: a token added, one disabled and one removed take effect
+   * without a restart; a file that is wrong is reported and the tokens in use stay.
+   */
+  @Test
+  void theTokensFileIsReadAgainWhenItChanges() throws Exception {
+    String rotated = "22222222-3333-4444-5555-666666666666";
+    Path file = dir.resolve("tokens.properties");
+    Files.writeString(file, "tokens = ops\ntokens.ops.value = " + TOKEN + "\n");
+    Map<String, String> p = new HashMap<>(Map.of("tokensFile", file.toString()));
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), p, Map.of(), Map.of())) {
+      assertEquals(200, postWith(rig, TOKEN).statusCode());
+      assertEquals(403, postWith(rig, rotated).statusCode());
+
+      Files.writeString(file, "tokens = ops next\ntokens.ops.value = " + TOKEN + "\ntokens.ops.disabled = true\n"
+          + "tokens.next.value = " + rotated + "\n");
+      awaitStatus(() -> postWith(rig, rotated).statusCode(), 200);
+      assertEquals("{\"text\":\"Token disabled\",\"code\":1}", postWith(rig, TOKEN).body());
+
+      Files.writeString(file, "tokens = next\ntokens.next.value = " + rotated + "\ntokens.next.index = nope\n"
+          + "tokens.next.indexes = main\n"); // wrong: its default index is not allowed
+      awaitStatus(() -> rig.metric("tokens.reloadFailures"), 1L);
+      assertEquals(200, postWith(rig, rotated).statusCode(), "the tokens in use stay");
+      assertEquals(403, postWith(rig, TOKEN).statusCode(), "still disabled");
+
+      Files.writeString(file, "tokens = next\ntokens.next.value = " + rotated + "\n");
+      awaitStatus(() -> postWith(rig, TOKEN).body(), "{\"text\":\"Invalid token\",\"code\":4}"); // removed
+      assertEquals(2, rig.metric("tokens.reloads"));
+      assertTrue(rig.takeAll(4, 5000).stream().allMatch(e -> !e.getHeaders().toString().contains(rotated)));
+    }
+  }
+
   @Test
   void configurationErrorsNameTheKey() {
     java.util.function.Function<Map<String, String>, String> refusal = p -> {
@@ -279,6 +326,8 @@ class HecSourceTest {
     assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.ttl", "10ms")).contains("'ack.ttl'"));
     assertTrue(refusal.apply(props("maxContentLength", "10")).contains("'maxContentLength'"));
     assertTrue(refusal.apply(props("requestTimeout", "10ms")).contains("'requestTimeout'"));
+    assertTrue(refusal.apply(props("tokensFile", "/no/such/file")).contains("'tokensFile'"));
+    assertTrue(refusal.apply(Map.of("tokensFile", "/no/such/file")).contains("'tokensFile'"));
     assertTrue(refusal.apply(props("preAuthLimit", "fast")).contains("'preAuthLimit'"));
     assertTrue(refusal.apply(props("health.fillThreshold", "120%")).contains("'health.fillThreshold'"));
     assertTrue(refusal.apply(props("port", "70000")).contains("'port'"));

@@ -53,7 +53,7 @@ final class HecProtocol {
   private static final Pattern GUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  private final HecTokens tokens;
+  private volatile HecTokens tokens; // replaced whole when tokensFile changes
   private final EnvelopeReader envelopes;
   private final RawLines raw;
   private final int maxInflatedBytes;
@@ -76,6 +76,11 @@ final class HecProtocol {
     this.maxInflatedBytes = limits.maxInflatedBytes();
     this.preAuth = preAuth;
     this.queuesFull = queuesFull;
+  }
+
+  /** From the next request on, these tokens (tokensFile changed). */
+  void tokens(HecTokens replacement) {
+    tokens = replacement;
   }
 
   /** From now on, takes no events: the source is stopping (see {@link HecServer#drain}). */

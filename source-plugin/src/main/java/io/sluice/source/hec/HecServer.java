@@ -83,9 +83,19 @@ public final class HecServer implements Listener {
     server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics, s.trustedProxies(),
         acks));
     if (acks != null) {
-      server.workers.scheduleAtFixedRate(acks::expire, 1, 1, TimeUnit.SECONDS);
+      server.every(Duration.ofSeconds(1), acks::expire);
     }
     return server;
+  }
+
+  /** Runs {@code task} on an I/O thread every {@code period} until the server closes. */
+  public void every(Duration period, Runnable task) {
+    workers.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** From the next request on, these tokens. */
+  public void tokens(HecTokens replacement) {
+    protocol.tokens(replacement);
   }
 
   /**
