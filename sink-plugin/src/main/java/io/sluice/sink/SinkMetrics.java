@@ -1,9 +1,11 @@
 package io.sluice.sink;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.metrics.SluiceMetrics;
+import io.sluice.sink.write.HecMetrics;
 import org.apache.flume.instrumentation.SinkCounter;
 
 /**
@@ -39,6 +41,55 @@ final class SinkMetrics {
     retries = r.counter(prefix + ".retries");
     validationMicros = SluiceMetrics.histogram(prefix + ".validation.duration");
     writeMicros = SluiceMetrics.histogram(prefix + ".write.duration");
+  }
+
+  /**
+   * The {@code hec} writer's metrics, registered when it is made (a sink writing files shows
+   * none): {@code hec.requests}, {@code hec.retries}, {@code hec.acks.timedOut} and the gauge
+   * {@code hec.acks.pending}. Removed with the rest at stop.
+   */
+  HecMetrics hec() {
+    MetricRegistry r = SluiceMetrics.registry();
+    Counter requests = r.counter(prefix + ".hec.requests");
+    Counter retried = r.counter(prefix + ".hec.retries");
+    Counter timedOut = r.counter(prefix + ".hec.acks.timedOut");
+    PendingAcks pending = new PendingAcks();
+    r.remove(prefix + ".hec.acks.pending"); // a writer made again replaces the gauge
+    r.register(prefix + ".hec.acks.pending", pending);
+    return new HecMetrics() {
+      @Override
+      public void requestSent() {
+        requests.inc();
+      }
+
+      @Override
+      public void retried() {
+        retried.inc();
+      }
+
+      @Override
+      public void acksPending(int n) {
+        pending.value = n;
+      }
+
+      @Override
+      public void ackTimedOut() {
+        timedOut.inc();
+      }
+    };
+  }
+
+  /**
+   * The requests of the current batch awaiting their acknowledgement: set by the sink's thread,
+   * read by JMX's, so a volatile int is all it needs.
+   */
+  private static final class PendingAcks implements Gauge<Integer> {
+    private volatile int value;
+
+    @Override
+    public Integer getValue() {
+      return value;
+    }
   }
 
   void start() {

@@ -9,6 +9,7 @@ import io.sluice.sink.validate.DeadLetterRecords;
 import io.sluice.sink.validate.EventValidator;
 import io.sluice.sink.validate.SchemaSettings;
 import io.sluice.sink.write.EventWriter;
+import io.sluice.sink.write.HecWriter;
 import io.sluice.sink.write.NullWriter;
 import io.sluice.sink.write.RollingFileWriter;
 import java.io.IOException;
@@ -40,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invalid events never stall the sink nor make it roll back: they are dead-lettered, or counted
  * and dropped ({@code onInvalid = drop}).
+ *
+ * <p>With {@code writer = hec} the documents are forwarded to a Splunk HTTP Event Collector
+ * ({@link HecWriter}), and the take commits only once HEC has accepted (or, with {@code
+ * hec.useAck}, acknowledged) every request of the batch: at least once, since a batch that fails
+ * part way is sent again whole.
  *
  * <p>After each commit, the events written or dead-lettered are reported to {@link
  * DurablyHandled}, for sources that acknowledge (HEC).
@@ -87,8 +93,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   public synchronized void start() {
     metrics = new SinkMetrics(getName());
     backoff = new Backoff(settings.maxBackoff());
-    writer = settings.fileWriter() == null ? new NullWriter()
-        : new RollingFileWriter(settings.fileWriter(), getName(), clock);
+    writer = writer();
     deadLetter = settings.deadLetter() == null ? null
         : new RollingFileWriter(settings.deadLetter(), getName(), clock);
     metrics.start();
@@ -97,15 +102,42 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
           + " and maxNestingDepth are checked", getName());
     }
     LOG.info("Sink {}: validating against {}, writing {}, invalid events {}", getName(),
-        validator.schemas(), settings.fileWriter() == null ? "nowhere (writer = null)"
-            : "to " + settings.fileWriter().directory(),
+        validator.schemas(), destination(),
         deadLetter == null ? "dropped" : "to " + settings.deadLetter().directory());
     super.start();
   }
 
+  private EventWriter writer() {
+    if (settings.fileWriter() != null) {
+      return new RollingFileWriter(settings.fileWriter(), getName(), clock);
+    }
+    if (settings.hecWriter() != null) {
+      LongConsumer sinkSleeper = sleeper;
+      // The sink's sleeper swallows an interrupt (keeping the flag); the writer must end its
+      // retries on one, so it is told.
+      HecWriter.Sleeper waits = millis -> {
+        sinkSleeper.accept(millis);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException();
+        }
+      };
+      return new HecWriter(settings.hecWriter(), getName(), metrics.hec(), clock, waits);
+    }
+    return new NullWriter();
+  }
+
+  /** For the start line: where valid documents go; never the HEC token. */
+  private String destination() {
+    if (writer instanceof HecWriter hec) {
+      return "to HEC at " + settings.hecWriter().describe() + " on channel " + hec.channel();
+    }
+    return settings.fileWriter() == null ? "nowhere (writer = null)"
+        : "to " + settings.fileWriter().directory();
+  }
+
   @Override
   public synchronized void stop() {
-    close(writer, "its files");
+    close(writer, settings.hecWriter() != null ? "its HEC connections" : "its files");
     close(deadLetter, "its dead-letter files");
     if (metrics != null) { // null if start() failed
       metrics.stop();
@@ -166,7 +198,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
       validationNanos += System.nanoTime() - t0;
       if (checked.isValid()) {
         byte[] json = checked.json();
-        writer.append(json);
+        writer.append(json, e.getHeaders()); // the hec writer's envelopes take metadata from them
         bytes += json.length;
         valid++;
         handled.add(e);

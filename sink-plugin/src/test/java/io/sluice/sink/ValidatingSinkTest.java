@@ -187,7 +187,7 @@ class ValidatingSinkTest {
 
   @Test
   void badSettingsStopTheSinkAtConfigureTimeNamingTheKey() {
-    for (String[] kv : List.of(new String[] {"writer", "hec"}, new String[] {"writer", "s3"},
+    for (String[] kv : List.of(new String[] {"writer", "s3"},
         new String[] {"onInvalid", "keep"}, new String[] {"batchSize", "0"},
         new String[] {"maxBackoff", "0ms"}, new String[] {"schema", "/no/such/schema.json"})) {
       ValidatingSink s = new ValidatingSink();

@@ -2,6 +2,7 @@ package io.sluice.sink.write;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Where ValidatingSink puts documents, one batch (one Flume take transaction) at a time: a file of
@@ -12,18 +13,30 @@ import java.io.IOException;
  * <p>Failures: {@code append} and {@code commit} throw {@link IOException} when the destination
  * fails; the caller then aborts and retries the batch later. A writer never lets a failed batch
  * leave a trace a retry would duplicate: if even {@code abort} fails, the writer accepts nothing
- * more until a later call has undone the batch.
+ * more until a later call has undone the batch. The exception is a writer whose destination is
+ * another process ({@link HecWriter}): what it has handed over cannot be taken back, so a failed
+ * batch's retry may deliver part of it twice (at least once, never lost).
  *
  * <p>One thread uses a writer (the sink's runner); an implementation needs no locks.
  *
  * @see RollingFileWriter the {@code file} writer and the dead letter, which also offers {@link
  *     RollingFileWriter#rollIfDue} for a sink with nothing to take
+ * @see HecWriter the {@code hec} writer, which forwards to a Splunk HTTP Event Collector
  * @see NullWriter
  */
 public interface EventWriter extends Closeable {
 
   /** Appends one document: UTF-8 JSON text without its line end. Not durable before commit. */
   void append(byte[] document) throws IOException;
+
+  /**
+   * Appends one document of an event with these Flume headers. Writers that keep only the
+   * document (files) ignore the headers; one that forwards (HEC) takes its envelope's metadata
+   * from them, which the document may not carry in the same form.
+   */
+  default void append(byte[] document, Map<String, String> headers) throws IOException {
+    append(document);
+  }
 
   /**
    * Makes everything appended since the last commit durable, as far as this writer promises it

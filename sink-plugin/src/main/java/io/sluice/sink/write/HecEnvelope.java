@@ -1,0 +1,87 @@
+package io.sluice.sink.write;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import tools.jackson.core.io.JsonStringEncoder;
+
+/**
+ * Writes one HEC {@code /event} envelope around a document: {@code {"time":1700000000.123,
+ * "host":"…","source":"…","sourcetype":"…","index":"…","event":{…}}}.
+ *
+ * <p>{@code time} is the {@code timestamp} header (epoch milliseconds) as epoch seconds with a
+ * millisecond fraction, written as a JSON number: Splunk's documented {@code <sec>.<ms>} form,
+ * which it never mistakes for milliseconds. Each metadata key is there only when its header is:
+ * Splunk then applies the token's defaults. The document, already valid compact JSON, is copied
+ * in as bytes rather than parsed and written again; the header values are escaped by Jackson's
+ * encoder, so a quote, a backslash or a control character in a host name cannot break the
+ * envelope.
+ */
+final class HecEnvelope {
+
+  static final String TIMESTAMP = "timestamp";
+  /** The metadata keys an envelope takes from the headers of the same name, in this order. */
+  static final String[] METADATA = {"host", "source", "sourcetype", "index"};
+
+  private static final byte[] TIME = "{\"time\":".getBytes(US_ASCII);
+  private static final byte[] EVENT = "\"event\":".getBytes(US_ASCII);
+  private static final JsonStringEncoder ESCAPES = JsonStringEncoder.getInstance();
+
+  private HecEnvelope() {}
+
+  /** Appends the envelope of {@code document} (a JSON object) to {@code out}. */
+  static void write(ByteArrayOutputStream out, byte[] document, Map<String, String> headers) {
+    long millis = epochMillis(headers.get(TIMESTAMP));
+    if (millis >= 0) {
+      out.writeBytes(TIME);
+      writeSeconds(out, millis);
+      out.write(',');
+    } else {
+      out.write('{');
+    }
+    for (String key : METADATA) {
+      String value = headers.get(key);
+      if (value != null) {
+        out.write('"');
+        out.writeBytes(key.getBytes(US_ASCII));
+        out.write('"');
+        out.write(':');
+        out.write('"');
+        out.writeBytes(ESCAPES.quoteAsUTF8(value));
+        out.write('"');
+        out.write(',');
+      }
+    }
+    out.writeBytes(EVENT);
+    out.writeBytes(document);
+    out.write('}');
+  }
+
+  /**
+   * The header's epoch milliseconds, or -1 when absent or not a whole number of at least zero:
+   * the envelope then has no {@code time} and Splunk uses its receive time, rather than the
+   * batch failing on an event Splunk would refuse (negative times get code 6).
+   */
+  static long epochMillis(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      long v = Long.parseLong(header.trim());
+      return v >= 0 ? v : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** {@code 1700000000123} as {@code 1700000000.123}: always three fraction digits. */
+  static void writeSeconds(ByteArrayOutputStream out, long millis) {
+    out.writeBytes(Long.toString(millis / 1000).getBytes(US_ASCII));
+    long ms = millis % 1000;
+    out.write('.');
+    out.write('0' + (int) (ms / 100));
+    out.write('0' + (int) (ms / 10 % 10));
+    out.write('0' + (int) (ms % 10));
+  }
+}

@@ -1,0 +1,31 @@
+package io.sluice.sink.write;
+
+/**
+ * One request of a batch to HEC's {@code /event} endpoint: its body as sent (gzip-compressed when
+ * the writer compresses) and how far its delivery has come, so that a request the far side has
+ * accepted is never sent again within the batch, unless its acknowledgement times out.
+ */
+final class HecRequest {
+
+  final byte[] body;
+  final int events;
+
+  /** The far side answered 200 with code 0. */
+  boolean accepted;
+  /** With acknowledgements: the id the far side gave it, and when it was (last) sent. */
+  long ackId = -1;
+  long acceptedAtNanos;
+  /** With acknowledgements: its ackId has read true; without, the same as accepted. */
+  boolean delivered;
+
+  HecRequest(byte[] body, int events) {
+    this.body = body;
+    this.events = events;
+  }
+
+  /** It goes out again (its ack timed out): a new ackId will come with the new acceptance. */
+  void resend() {
+    accepted = false;
+    ackId = -1;
+  }
+}
