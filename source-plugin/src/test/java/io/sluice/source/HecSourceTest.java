@@ -72,6 +72,15 @@ class HecSourceTest {
       assertEquals("{\"text\":\"HEC is healthy\",\"code\":17}", health.body());
       assertEquals(2, rig.flumeCounter("EventAcceptedCount"));
       assertEquals(2, rig.metric("requests"));
+      assertEquals(1, rig.metric("requests.endpoint.event"));
+      assertEquals(1, rig.metric("requests.endpoint.health"));
+      assertEquals(2, rig.metric("requests.status.200"));
+      assertEquals(1, rig.metric("requests.code.0"));
+      assertEquals(1, rig.metric("requests.code.17"));
+      assertEquals(2, rig.metric("tokens.ops.events"));
+      post(rig, "/services/collector/raw?token=nope", "x");
+      assertEquals(1, rig.metric("requests.code.4"), "an unknown token, by its code");
+      assertEquals(1, rig.metric("requests.endpoint.raw"));
     }
   }
 
@@ -108,6 +117,8 @@ class HecSourceTest {
       assertEquals(200, post(rig, "/services/collector", "{\"event\":\"x\"}").statusCode());
       assertEquals(1, rig.takeAll(1, 5000).size());
       assertEquals(1, rig.metric("requests.rejected.throttled"));
+      assertEquals(1, rig.metric("tokens.ops.throttled"));
+      assertEquals(1, rig.metric("tokens.ops.events"));
     }
   }
 
@@ -308,6 +319,44 @@ class HecSourceTest {
       awaitStatus(() -> postWith(rig, TOKEN).body(), "{\"text\":\"Invalid token\",\"code\":4}"); // removed
       assertEquals(2, rig.metric("tokens.reloads"));
       assertTrue(rig.takeAll(4, 5000).stream().allMatch(e -> !e.getHeaders().toString().contains(rotated)));
+    }
+  }
+
+  /** HTTPS with Flume's ssl keys, as the syslog TLS source: an event over TLS, and its answer. */
+  @Test
+  void https() throws Exception {
+    String pass = "changeit";
+    Path keys = io.sluice.source.tcp.TestKeys.keypair(dir, "hec", "CN=localhost", pass);
+    Path trusts = io.sluice.source.tcp.TestKeys.trustStoreOf(dir, "hec", pass);
+    javax.net.ssl.SSLContext client = io.sluice.source.tcp.TestKeys.clientContext(trusts, null, pass);
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("ssl", "true", "keystore", keys.toString(),
+        "keystore-password", pass, "keystore-type", "PKCS12"), Map.of(), Map.of());
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", rig.port)) {
+      s.setSoTimeout(5000);
+      String body = "{\"event\":\"over tls\"}";
+      s.getOutputStream().write(("POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + TOKEN
+          + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String answer = read(s.getInputStream(), 1);
+      assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("{\"text\":\"Success\",\"code\":0}"), answer);
+      assertTrue(List.of("TLSv1.2", "TLSv1.3").contains(s.getSession().getProtocol()), s.getSession().getProtocol());
+      assertEquals(List.of("over tls"), rig.takeAll(1, 5000).stream().map(SourceTestRig::body).toList());
+    }
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("ssl", "true", "keystore", keys.toString(),
+        "keystore-password", pass, "keystore-type", "PKCS12"), Map.of(), Map.of())) {
+      assertTrue(refusedInPlainHttp(rig.port), "plain HTTP to an HTTPS source gets no answer of HEC's");
+    }
+  }
+
+  private static boolean refusedInPlainHttp(int port) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("GET /services/collector/health HTTP/1.1\r\nHost: x\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] got = s.getInputStream().readNBytes(4096);
+      return !new String(got, StandardCharsets.ISO_8859_1).contains("HEC is healthy");
+    } catch (IOException closed) {
+      return true;
     }
   }
 

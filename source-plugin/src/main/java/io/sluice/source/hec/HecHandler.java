@@ -18,6 +18,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.delivery.Delivery;
 import io.sluice.source.delivery.Outcome;
+import io.sluice.source.delivery.Refusal;
 import io.sluice.source.delivery.Shipment;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -87,7 +88,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      answer(ctx, req, new Answer(400, new byte[0], 0, null), false);
+      answer(ctx, req, Answer.badRequest(), false);
       return;
     }
     HttpHeaders h = req.headers();
@@ -131,6 +132,18 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     busy = true;
     delivery.attemptInOrder(shipments, ctx.executor(), outcomes -> {
       Outcome last = outcomes.get(outcomes.size() - 1);
+      int taken = 0;
+      for (int i = 0; i < outcomes.size(); i++) {
+        if (outcomes.get(i).accepted()) {
+          taken += shipments.get(i).size();
+        }
+      }
+      if (taken > 0) {
+        hecMetrics.tokenEvents(d.token().name(), taken);
+      }
+      if (last.refusal() == Refusal.REJECTED) {
+        hecMetrics.tokenThrottled(d.token().name());
+      }
       if (d.acknowledged()) {
         if (last.accepted()) {
           acks.delivered(d.channel(), d.ackId(), shipments);
@@ -179,7 +192,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    hecMetrics.answered(a.status());
+    hecMetrics.answered(HecProtocol.endpointOf(req.uri()), a);
     req.release();
     if (keepAlive) {
       ctx.writeAndFlush(res, ctx.voidPromise());

@@ -3,6 +3,9 @@ package io.sluice.source.hec;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.metrics.SluiceMetrics;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An HEC source's request counts, beside the event counts of its SourceMetrics: {@code
@@ -11,6 +14,13 @@ import io.sluice.core.metrics.SluiceMetrics;
  * {@code .other} (404, 405, 415, 500), {@code .timeout} (408: not read whole within {@code
  * requestTimeout}); and {@code .preAuth}, those of the throttled that {@code preAuthLimit} refused
  * before any token was looked at.
+ *
+ * <p>Also by endpoint ({@code requests.endpoint.<event|raw|ack|health|other>}), by HTTP status
+ * ({@code requests.status.<status>}) and by Splunk's code in the answer ({@code
+ * requests.code.<code>}: authentication failures by reason are codes 1, 2, 3, 4 and 16); and per
+ * token, by its configured name ({@code tokens.<name>.events} accepted, {@code
+ * tokens.<name>.throttled} requests answered 429 by the token's limit). Labels are never traffic
+ * values: endpoints, statuses and codes are a fixed few, token names are configuration.
  */
 final class HecMetrics {
 
@@ -24,10 +34,22 @@ final class HecMetrics {
   private final Counter tooLarge;
   private final Counter other;
   private final Counter timedOut;
+  private final String prefix;
+  private final Map<HecProtocol.Endpoint, Counter> byEndpoint = new EnumMap<>(HecProtocol.Endpoint.class);
+  private final Counter[] byCode = new Counter[HecReply.values().length];
+  private final Map<Integer, Counter> byStatus = new ConcurrentHashMap<>();
+  private final Map<String, Counter[]> byToken = new ConcurrentHashMap<>();
 
   HecMetrics(String sourceName) {
-    String p = "source." + sourceName + ".requests";
+    prefix = "source." + sourceName;
+    String p = prefix + ".requests";
     MetricRegistry r = SluiceMetrics.registry();
+    for (HecProtocol.Endpoint e : HecProtocol.Endpoint.values()) {
+      byEndpoint.put(e, r.counter(p + ".endpoint." + e.label));
+    }
+    for (HecReply c : HecReply.values()) {
+      byCode[c.code()] = r.counter(p + ".code." + c.code());
+    }
     requests = r.counter(p);
     auth = r.counter(p + ".rejected.auth");
     invalid = r.counter(p + ".rejected.invalid");
@@ -41,13 +63,39 @@ final class HecMetrics {
 
   /** A request not read whole within {@code requestTimeout}: answered 408, its connection closed. */
   void timedOut() {
-    requests.inc();
-    timedOut.inc();
+    byEndpoint.get(HecProtocol.Endpoint.OTHER).inc(); // not known: the request line may not be read
+    answered(408);
+  }
+
+  /** Counts a request by its endpoint and by the answer it had. */
+  void answered(HecProtocol.Endpoint endpoint, Answer a) {
+    byEndpoint.get(endpoint).inc();
+    if (a.code() >= 0 && a.code() < byCode.length) {
+      byCode[a.code()].inc();
+    }
+    answered(a.status());
+  }
+
+  /** {@code n} events of token {@code name} were taken by the channels. */
+  void tokenEvents(String name, int n) {
+    tokenCounters(name)[0].inc(n);
+  }
+
+  /** A request of token {@code name} was refused by its limit (429). */
+  void tokenThrottled(String name) {
+    tokenCounters(name)[1].inc();
+  }
+
+  private Counter[] tokenCounters(String name) {
+    return byToken.computeIfAbsent(name, n -> new Counter[] {
+        SluiceMetrics.registry().counter(prefix + ".tokens." + n + ".events"),
+        SluiceMetrics.registry().counter(prefix + ".tokens." + n + ".throttled")});
   }
 
   /** Counts a request by the status it was answered with. */
   void answered(int status) {
     requests.inc();
+    byStatus.computeIfAbsent(status, s -> SluiceMetrics.registry().counter(prefix + ".requests.status." + s)).inc();
     switch (status) {
       case 200 -> { }
       case 401, 403 -> auth.inc();
@@ -55,6 +103,7 @@ final class HecMetrics {
       case 503 -> busy.inc();
       case 429 -> throttled.inc();
       case 413 -> tooLarge.inc();
+      case 408 -> timedOut.inc();
       default -> other.inc();
     }
   }

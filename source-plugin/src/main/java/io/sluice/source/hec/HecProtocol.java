@@ -48,7 +48,22 @@ final class HecProtocol {
   /** The most ids one {@code /ack} query may ask about. */
   static final int MAX_ACK_QUERY = 100_000;
 
-  private enum Endpoint { EVENT, RAW, ACK, HEALTH }
+  /** Where a request goes; {@code label} names it in metrics. */
+  enum Endpoint {
+    EVENT("event"), RAW("raw"), ACK("ack"), HEALTH("health"), OTHER("other");
+
+    final String label;
+
+    Endpoint(String label) {
+      this.label = label;
+    }
+  }
+
+  /** The endpoint of a request's URI ({@link Endpoint#OTHER} for any path HEC does not have). */
+  static Endpoint endpointOf(String uri) {
+    Endpoint e = route(new QueryString(uri).path());
+    return e == null ? Endpoint.OTHER : e;
+  }
 
   private static final Pattern GUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
