@@ -295,4 +295,107 @@ class HecSourceEndToEndTest {
           "nothing of a refused request");
     }
   }
+
+  /**
+   * preAuthLimit through a real agent: one address sends unauthenticated requests as fast as one
+   * keep-alive connection goes (well over 1,000 a second) for 3 s; beyond its 50 a second they are
+   * answered 429 before any token is looked at (so the answers saying the token is unknown are only
+   * those the limit let through), while an authenticated client from another address is served
+   * every time.
+   */
+  @Test
+  void unauthenticatedFloodsFromOneAddressAreRefusedBeforeAnyTokenLookup() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("hec-preauth"));
+    int port = Ports.free();
+    String conf = """
+        a1.sources = hec
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.hec.type = io.sluice.source.HecSource
+        a1.sources.hec.host = 127.0.0.1
+        a1.sources.hec.port = %d
+        a1.sources.hec.channels = c1
+        a1.sources.hec.tokens = ops
+        a1.sources.hec.tokens.ops.value = %s
+        a1.sources.hec.preAuthLimit = 50/s burst 50
+        a1.channels.c1.type = memory
+        a1.channels.c1.capacity = 10000
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """.formatted(port, OPS);
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
+        java.net.Socket flood = new java.net.Socket()) {
+      flood.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+      flood.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+      flood.setSoTimeout(10_000);
+      byte[] request = ("POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk guess-"
+          + "0000\r\nContent-Length: 11\r\n\r\n{\"event\":1}").getBytes(StandardCharsets.US_ASCII);
+      java.io.InputStream in = new java.io.BufferedInputStream(flood.getInputStream());
+      OutputStream out = flood.getOutputStream();
+      java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+      HecClientSide calm = new HecClientSide(port);
+      int calmServed = 0;
+      int calmSent = 0;
+      int sent = 0;
+      long start = System.nanoTime();
+      long nextCalm = start;
+      while (System.nanoTime() - start < 3_000_000_000L) {
+        out.write(request);
+        out.flush();
+        statuses.merge(readStatus(in), 1, Integer::sum);
+        sent++;
+        if (System.nanoTime() >= nextCalm) {
+          calmServed += calm.post() == 200 ? 1 : 0;
+          calmSent++;
+          nextCalm += 100_000_000L;
+        }
+      }
+      double perSecond = sent / ((System.nanoTime() - start) / 1e9);
+      assertTrue(perSecond > 1000, "the flood ran at " + (int) perSecond + " requests a second");
+      int refused = statuses.getOrDefault(429, 0);
+      int looked = statuses.getOrDefault(403, 0);
+      assertEquals(sent, refused + looked, "only 429s and, for those let through, 403 Invalid token: " + statuses);
+      assertTrue(looked <= 50 + 50 * 4, "at most the limit was looked up: " + statuses);
+      assertTrue(refused > sent * 0.9, statuses.toString());
+      assertEquals(refused, agent.counter("org.apache.flume.sluice:name=source.hec.requests.rejected.preAuth", "Count"));
+      assertEquals(looked, agent.counter("org.apache.flume.sluice:name=source.hec.requests.code.4", "Count"),
+          "token lookups: only the requests the limit let through");
+      assertTrue(calmSent >= 25, "the authenticated client posted all along: " + calmSent);
+      assertEquals(calmSent, calmServed, "the authenticated client elsewhere was served every time");
+      assertEquals(calmServed, agent.counter("org.apache.flume.sluice:name=source.hec.tokens.ops.events", "Count"));
+    }
+  }
+
+  /** The authenticated client of the preAuthLimit test, from 127.0.0.1. */
+  private static final class HecClientSide {
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    private final java.net.URI uri;
+
+    HecClientSide(int port) {
+      uri = java.net.URI.create("http://127.0.0.1:" + port + "/services/collector");
+    }
+
+    int post() throws Exception {
+      return http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Splunk " + OPS)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"event\":\"calm\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+  }
+
+  /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
+  private static int readStatus(java.io.InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    in.readNBytes(length);
+    return Integer.parseInt(head.substring(9, 12));
+  }
 }
