@@ -70,6 +70,28 @@ class ShipmentTest {
     assertEquals(4, TaggingInterceptor.decided(tagger), "each event decided once, over five attempts");
   }
 
+  /** What completes an HEC ack: every landing of every counted event, in every channel it went to. */
+  @Test
+  void landingsCountEachEventOncePerChannelItWentTo() {
+    TestChannel a = new TestChannel(100);
+    TestChannel b = new TestChannel(100);
+    Delivery d = Pipelines.delivery(Pipelines.replicating(Map.of(), a, b), true);
+    Shipment s = d.shipment(events("x", "skip y", "z"));
+    assertEquals(-1, s.landings(e -> true), "nothing is known before an attempt");
+    assertTrue(d.attemptHere(s).accepted());
+    assertEquals(6, s.landings(e -> true), "three events, two channels each");
+    assertEquals(4, s.landings(e -> !TestChannel.body(e).startsWith("skip")));
+
+    TestChannel c = new TestChannel(100);
+    c.failWhen(e -> TestChannel.body(e).equals("poison"));
+    Delivery poisoned = Pipelines.delivery(Pipelines.replicating(Map.of(), c), true);
+    Shipment p = poisoned.shipment(events("a", "poison", "b"));
+    while (!poisoned.attemptHere(p).accepted()) {
+      // until the poison event is given up
+    }
+    assertEquals(-1, p.landings(e -> true), "an event given up: the ack must never complete");
+  }
+
   @Test
   void aBatchPushedBackByTheInterceptorIsUndecidedAndDecidedAgain() {
     TestChannel main = new TestChannel(100);
