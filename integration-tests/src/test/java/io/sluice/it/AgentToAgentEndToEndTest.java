@@ -109,7 +109,7 @@ class AgentToAgentEndToEndTest {
     int hecA = Ports.free();
     int hecB = Ports.free();
     int total = 6000;
-    FlumeAgent b = FlumeAgent.start("b", dirB, agentB(hecB, out));
+    FlumeAgent b = FlumeAgent.start("b", FlumeAgent.cleanDir(dirB.resolve("first")), agentB(hecB, out));
     try (FlumeAgent a = FlumeAgent.start("a", dirA, agentA(syslog, hecA, hecB, dirA.resolve("dead")));
         TcpSender sender = TcpSender.open("127.0.0.1", syslog)) {
       long start = System.nanoTime();
@@ -123,7 +123,7 @@ class AgentToAgentEndToEndTest {
           stopped = true;
           start = System.nanoTime() - 5_000_000_000L; // the sending goes on at its pace
         } else if (stopped && !restarted && elapsed > 15_000) {
-          b = FlumeAgent.start("b", dirB, agentB(hecB, out));
+          b = FlumeAgent.start("b", FlumeAgent.cleanDir(dirB.resolve("second")), agentB(hecB, out));
           restarted = true;
         }
         if (i % 30 == 29) {
@@ -132,7 +132,7 @@ class AgentToAgentEndToEndTest {
       }
       if (!restarted) {
         Thread.sleep(Math.max(0, 15_000 - (System.nanoTime() - start) / 1_000_000));
-        b = FlumeAgent.start("b", dirB, agentB(hecB, out));
+        b = FlumeAgent.start("b", FlumeAgent.cleanDir(dirB.resolve("second")), agentB(hecB, out));
       }
       a.await(Duration.ofSeconds(60), total + " messages in B's files", () -> nonces(out).size() >= total);
       Thread.sleep(2000); // anything sent twice would come now

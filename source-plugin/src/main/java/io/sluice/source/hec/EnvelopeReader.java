@@ -1,5 +1,6 @@
 package io.sluice.source.hec;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +55,9 @@ final class EnvelopeReader {
         if (t != JsonToken.START_OBJECT || events.size() >= limits.maxEvents()) {
           return RequestBody.partial(events, HecReply.INVALID_DATA_FORMAT);
         }
-        JsonNode envelope = json.readTree(p);
-        HecReply wrong = add(envelope, defaults, token, events);
+        Envelope e = new Envelope();
+        e.read(p);
+        HecReply wrong = add(e, defaults, token, events);
         if (wrong != null) {
           return RequestBody.partial(events, wrong);
         }
@@ -66,28 +68,88 @@ final class EnvelopeReader {
     }
   }
 
-  /** Adds the event of {@code e} to {@code events}; or says why it is not one. */
-  private HecReply add(JsonNode e, Metadata d, HecToken token, List<HecEvent> events) {
-    JsonNode event = e.get("event");
-    if (event == null || event.isNull()) {
+  /** Marks a key whose value has a type Splunk does not take there. */
+  private static final Object WRONG = new Object();
+
+  /**
+   * One envelope's keys, read straight from the parser rather than through a tree (which cost a
+   * map and a node per key for every event): the last value of a key counts, as in a tree, and
+   * what is wrong is judged once the whole envelope is read, so that malformed JSON further on is
+   * still what the answer names.
+   */
+  private final class Envelope {
+    Object event; // String, byte[] (the JSON of any other value), or null
+    Object time; // BigDecimal, String, WRONG, or null
+    final Object[] meta = new Object[METADATA.length]; // String, WRONG, or null
+    Object fields; // String (flat fields as JSON), WRONG, or null
+
+    void read(JsonParser p) {
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String key = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (key) {
+          case "event" -> event = v == JsonToken.VALUE_NULL ? null
+              : v == JsonToken.VALUE_STRING ? p.getString() : copy(p);
+          case "time" -> time = switch (v) {
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            case VALUE_STRING -> p.getString();
+            default -> skip(p);
+          };
+          case "host" -> meta[0] = metadata(p, v);
+          case "source" -> meta[1] = metadata(p, v);
+          case "sourcetype" -> meta[2] = metadata(p, v);
+          case "index" -> meta[3] = metadata(p, v);
+          case "fields" -> fields = v == JsonToken.VALUE_NULL ? null : fieldsOf(json.readTree(p));
+          default -> p.skipChildren(); // other keys are ignored, as Splunk does
+        }
+      }
+    }
+
+    private Object metadata(JsonParser p, JsonToken v) {
+      return v == JsonToken.VALUE_NULL ? null : v == JsonToken.VALUE_STRING ? p.getString() : skip(p);
+    }
+
+    private Object fieldsOf(JsonNode f) {
+      return flat(f) ? json.writeValueAsString(f) : WRONG;
+    }
+
+    private Object skip(JsonParser p) {
+      p.skipChildren();
+      return WRONG;
+    }
+
+    /** The current value as compact JSON. */
+    private byte[] copy(JsonParser p) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+      try (tools.jackson.core.JsonGenerator g = json.createGenerator(out)) {
+        g.copyCurrentStructure(p);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  /** Adds the event of {@code e} to {@code events}; or says why it is not one, in Splunk's order. */
+  private HecReply add(Envelope e, Metadata d, HecToken token, List<HecEvent> events) {
+    if (e.event == null) {
       return HecReply.EVENT_REQUIRED;
     }
     byte[] bodyBytes;
-    boolean eventJson = !event.isString();
+    boolean eventJson = e.event instanceof byte[];
     if (eventJson) {
-      bodyBytes = json.writeValueAsBytes(event);
-    } else if (event.stringValue().isEmpty()) {
+      bodyBytes = (byte[]) e.event;
+    } else if (((String) e.event).isEmpty()) {
       return HecReply.EVENT_BLANK;
     } else {
-      bodyBytes = event.stringValue().getBytes(StandardCharsets.UTF_8);
+      bodyBytes = ((String) e.event).getBytes(StandardCharsets.UTF_8);
     }
     if (bodyBytes.length > limits.maxEventBytes()) {
       return HecReply.INVALID_DATA_FORMAT;
     }
     long time = d.timeMillis();
-    JsonNode t = e.get("time");
-    if (t != null && !t.isNull()) {
-      time = t.isNumber() ? HecTime.of(t.decimalValue()) : t.isString() ? HecTime.parse(t.stringValue()) : HecTime.INVALID;
+    if (e.time != null) {
+      time = e.time instanceof BigDecimal n ? HecTime.of(n)
+          : e.time instanceof String text ? HecTime.parse(text) : HecTime.INVALID;
       if (time == HecTime.INVALID) {
         return HecReply.INDEXED_FIELDS; // what Splunk answers for a time it cannot read
       }
@@ -95,27 +157,19 @@ final class EnvelopeReader {
     String[] meta = new String[METADATA.length];
     String[] dflt = {d.host(), d.source(), d.sourcetype(), d.index()};
     for (int i = 0; i < METADATA.length; i++) {
-      JsonNode v = e.get(METADATA[i]);
-      if (v == null || v.isNull()) {
-        meta[i] = dflt[i];
-      } else if (v.isString()) {
-        meta[i] = v.stringValue().isEmpty() ? dflt[i] : v.stringValue();
-      } else {
+      Object v = e.meta[i];
+      if (v == WRONG) {
         return HecReply.INVALID_DATA_FORMAT;
       }
+      meta[i] = v == null || ((String) v).isEmpty() ? dflt[i] : (String) v;
     }
     if (meta[3] != null && !token.allows(meta[3])) {
       return HecReply.INCORRECT_INDEX;
     }
-    String fields = null;
-    JsonNode f = e.get("fields");
-    if (f != null && !f.isNull()) {
-      if (!flat(f)) {
-        return HecReply.INDEXED_FIELDS;
-      }
-      fields = json.writeValueAsString(f);
+    if (e.fields == WRONG) {
+      return HecReply.INDEXED_FIELDS;
     }
-    events.add(new HecEvent(bodyBytes, eventJson, time, meta[0], meta[1], meta[2], meta[3], fields));
+    events.add(new HecEvent(bodyBytes, eventJson, time, meta[0], meta[1], meta[2], meta[3], (String) e.fields));
     return null;
   }
 

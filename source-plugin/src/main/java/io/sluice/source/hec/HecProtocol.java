@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.flume.Event;
@@ -76,6 +78,7 @@ final class HecProtocol {
   private final BooleanSupplier queuesFull;
   private final HecAcks acks; // null: no token acknowledges
   private volatile boolean draining;
+  private final AtomicInteger deciding = new AtomicInteger(); // requests between the check of draining and their ack
 
   /**
    * @param preAuth requests per client address before authentication; null for none
@@ -98,12 +101,34 @@ final class HecProtocol {
     tokens = replacement;
   }
 
-  /** From now on, takes no events: the source is stopping (see {@link HecServer#drain}). */
+  /**
+   * From now on, takes no events: the source is stopping (see {@link HecServer#drain}). Returns
+   * once no request is still being decided, so that every ack given out is known to the ledger
+   * before the source asks whether the clients have collected them all.
+   */
   void drain() {
     draining = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (deciding.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   Decision decide(HecRequest r) {
+    deciding.incrementAndGet();
+    try {
+      return decideNow(r);
+    } finally {
+      deciding.decrementAndGet();
+    }
+  }
+
+  private Decision decideNow(HecRequest r) {
     QueryString q = new QueryString(r.uri());
     Endpoint endpoint = route(q.path());
     if (endpoint == null) {
