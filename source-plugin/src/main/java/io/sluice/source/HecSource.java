@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flume.Context;
 import org.apache.flume.EventDrivenSource;
 import org.apache.flume.FlumeException;
@@ -142,7 +143,7 @@ public class HecSource extends SslContextAwareAbstractSource
 
   private static HecAcks.Settings ackSettings(Context ctx) {
     String on = ctx.getString("ack.completeOn", "sink").trim();
-    HecAcks.CompleteOn completeOn = switch (on.toLowerCase(java.util.Locale.ROOT)) {
+    HecAcks.CompleteOn completeOn = switch (on.toLowerCase(Locale.ROOT)) {
       case "sink" -> HecAcks.CompleteOn.SINK;
       case "channel" -> HecAcks.CompleteOn.CHANNEL;
       default -> throw ConfigValues.invalid("ack.completeOn", on, "sink or channel");
