@@ -218,6 +218,11 @@ final class AckLedger implements AutoCloseable {
     return OWNERS.get(channel) == ledger;
   }
 
+  /** Whether a channel not seen yet would be refused. */
+  synchronized boolean atChannelLimit() {
+    return channels.size() >= maxChannels;
+  }
+
   synchronized int channels() {
     return channels.size();
   }

@@ -108,6 +108,11 @@ public final class HecAcks implements AutoCloseable {
     return ledger.expired();
   }
 
+  /** Whether a request on a channel not seen yet would be refused (503). */
+  boolean atChannelLimit() {
+    return ledger.atChannelLimit();
+  }
+
   public long channels() {
     return ledger.channels();
   }

@@ -138,7 +138,7 @@ final class HecProtocol {
       if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
         return new Now(Answer.methodNotAllowed("GET"));
       }
-      return new Now(Answer.of(queuesFull.getAsBoolean() ? HecReply.UNHEALTHY_QUEUES_FULL : HecReply.HEALTHY));
+      return new Now(Answer.of(health(r, q)));
     }
     if (!r.method().equals("POST")) {
       return new Now(Answer.methodNotAllowed("POST"));
@@ -253,6 +253,34 @@ final class HecProtocol {
     List<Event> events = HecEvents.of(read.events(), token, channel, ackId, r.clientIp(),
         Long.toString(r.receivedAtMillis()));
     return new Deliver(events, read, token, channel, ackId);
+  }
+
+  /**
+   * {@code /health}: a token is not needed, but one that is given must be known (21) and enabled
+   * (22), as Splunk's REST reference says; then 18 while a channel is too full, 19 while the acks
+   * are at their limit of channels (a client with a new channel would be refused), 20 for both.
+   */
+  private HecReply health(HecRequest r, QueryString q) {
+    String given = q.get("token");
+    if (given == null && r.authorization() != null && !r.authorization().isBlank()) {
+      given = secret(r.authorization());
+      if (given == null) {
+        return HecReply.HEALTH_INVALID_TOKEN;
+      }
+    }
+    if (given != null) {
+      HecToken token = tokens.find(given);
+      if (token == null) {
+        return HecReply.HEALTH_INVALID_TOKEN;
+      }
+      if (token.disabled()) {
+        return HecReply.HEALTH_TOKEN_DISABLED;
+      }
+    }
+    boolean queues = queuesFull.getAsBoolean();
+    boolean ackFull = acks != null && acks.atChannelLimit();
+    return queues && ackFull ? HecReply.UNHEALTHY_BOTH : queues ? HecReply.UNHEALTHY_QUEUES_FULL
+        : ackFull ? HecReply.UNHEALTHY_ACK : HecReply.HEALTHY;
   }
 
   private static Endpoint route(String path) {

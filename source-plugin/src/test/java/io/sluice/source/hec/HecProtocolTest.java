@@ -409,6 +409,40 @@ class HecProtocolTest {
   }
 
   @Test
+  void aHealthCheckChecksATokenOnlyWhenOneIsGiven() {
+    HecRequest plain = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
+    says(HecReply.HEALTHY, now(protocol.decide(plain)));
+    says(HecReply.HEALTHY, now(protocol.decide(new HecRequest("GET", "/services/collector/health", "Splunk " + OPS,
+        null, null, new byte[0], "10.0.0.7", 0))));
+    says(HecReply.HEALTH_INVALID_TOKEN, now(protocol.decide(new HecRequest("GET", "/services/collector/health",
+        "Splunk nope", null, null, new byte[0], "10.0.0.7", 0))));
+    says(HecReply.HEALTH_INVALID_TOKEN, now(protocol.decide(new HecRequest("GET", "/services/collector/health?token=nope",
+        null, null, null, new byte[0], "10.0.0.7", 0))));
+    says(HecReply.HEALTH_TOKEN_DISABLED, now(protocol.decide(new HecRequest("GET", "/services/collector/health",
+        "Splunk " + OFF, null, null, new byte[0], "10.0.0.7", 0))));
+  }
+
+  /** 19 while the acks are at their limit of channels, 20 when a channel is too full as well. */
+  @Test
+  void aHealthCheckSaysWhenTheAckServiceIsFull() {
+    java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
+    try (HecAcks small = new HecAcks(new HecAcks.Settings(HecAcks.CompleteOn.CHANNEL, java.time.Duration.ofMinutes(10),
+        1, 10, java.time.Duration.ZERO), clock)) {
+      HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, small);
+      HecRequest health = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
+      says(HecReply.HEALTHY, now(p.decide(health)));
+      delivered(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + ACKED, CHANNEL, null,
+          "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0)));
+      says(HecReply.UNHEALTHY_ACK, now(p.decide(health)));
+      full.set(true);
+      says(HecReply.UNHEALTHY_BOTH, now(p.decide(health)));
+      assertEquals(503, now(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + ACKED,
+          "5c5f2c1e-0000-4000-8000-000000000001", null, "{\"event\":1}".getBytes(StandardCharsets.UTF_8),
+          "10.0.0.7", 0))).status(), "a new channel is refused, as health said");
+    }
+  }
+
+  @Test
   void aHealthCheckSaysWhenAChannelIsTooFull() {
     java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
     HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, null);
