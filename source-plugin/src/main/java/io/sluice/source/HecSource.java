@@ -81,6 +81,7 @@ public class HecSource extends SslContextAwareAbstractSource
   private Duration idleTimeout;
   private Duration requestTimeout;
   private int maxContentLength;
+  private long maxBufferedBytes;
   private List<Rate> preAuthLimit;
   private double healthFillThreshold;
   private TrustedProxies trustedProxies;
@@ -115,6 +116,10 @@ public class HecSource extends SslContextAwareAbstractSource
     ackSettings = tokensFile != null || tokens.tokens().stream().anyMatch(HecToken::useAck) ? ackSettings(ctx) : null;
     maxContentLength = (int) between("maxContentLength", ctx.getString("maxContentLength",
         Integer.toString(4 << 20)), 1024, MAX_BYTES);
+    long defaultBudget = Math.max(2L * maxContentLength, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+    maxBufferedBytes = ConfigValues.between("maxBufferedBytes", ctx.getString("maxBufferedBytes",
+        Long.toString(defaultBudget)), 2L * maxContentLength, Long.MAX_VALUE / 4, "any size (bytes; at least"
+        + " twice maxContentLength)");
     limits = new BodyLimits(
         (int) between("maxDecompressedLength", ctx.getString("maxDecompressedLength",
             Integer.toString(16 << 20)), 1024, MAX_BYTES),
@@ -171,7 +176,7 @@ public class HecSource extends SslContextAwareAbstractSource
     List<String> channels = getChannelProcessor().getSelector().getAllChannels().stream()
         .map(org.apache.flume.Channel::getName).toList();
     HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
-        connectionRatePerIp, idleTimeout, requestTimeout, maxContentLength, ssl, preAuthLimit,
+        connectionRatePerIp, idleTimeout, requestTimeout, maxContentLength, maxBufferedBytes, ssl, preAuthLimit,
         new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
     delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again

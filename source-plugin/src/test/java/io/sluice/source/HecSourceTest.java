@@ -183,6 +183,58 @@ class HecSourceTest {
     }
   }
 
+  /**
+   * maxBufferedBytes: two connections each hold a body being read; a third request that would take
+   * the source's bodies past the budget is answered 503 before its body is read, and a request
+   * once one of the two is answered fits again.
+   */
+  @Test
+  void requestsBeyondTheSourcesBodyBudgetAreAnswered503BeforeTheirBodyIsRead() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("maxContentLength", "1024",
+        "maxBufferedBytes", "4096"), Map.of(), Map.of());
+        Socket a = new Socket("127.0.0.1", rig.port);
+        Socket b = new Socket("127.0.0.1", rig.port);
+        Socket c = new Socket("127.0.0.1", rig.port)) {
+      String body = "{\"event\":\"" + "x".repeat(988) + "\"}"; // 1000 bytes: takes 2000
+      String head = "POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + TOKEN
+          + "\r\nContent-Length: " + body.length() + "\r\n\r\n";
+      for (Socket s : List.of(a, b)) {
+        s.setSoTimeout(5000);
+        s.getOutputStream().write((head + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+      }
+      SourceTestRig.await("both bodies held", 5000, () -> {
+        try {
+          return rig.metric("bodies.bytes") == 4000;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      c.setSoTimeout(5000);
+      String small = "{\"event\":\"" + "y".repeat(88) + "\"}"; // 100 bytes: 200 more than the 96 left
+      c.getOutputStream().write(("POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + TOKEN
+          + "\r\nContent-Length: 100\r\n\r\n" + small).getBytes(StandardCharsets.US_ASCII));
+      String refused = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII); // to the close
+      assertTrue(refused.startsWith("HTTP/1.1 503 ") && refused.contains("etry-after: 1")
+          && refused.endsWith("{\"text\":\"Server is busy\",\"code\":9}"), refused);
+
+      a.getOutputStream().write(body.substring(10).getBytes(StandardCharsets.US_ASCII));
+      a.getOutputStream().flush();
+      assertTrue(read(a.getInputStream(), 1).contains("\"code\":0"));
+      assertEquals(200, post(rig, "/services/collector", "{\"event\":\"fits again\"}").statusCode());
+      b.close();
+      SourceTestRig.await("every body given back", 5000, () -> {
+        try {
+          return rig.metric("bodies.bytes") == 0;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertEquals(2, rig.takeAll(2, 5000).size());
+      assertEquals(1, rig.metric("requests.rejected.busy"));
+    }
+  }
+
   /** Reads until {@code n} HTTP responses (each with a Content-Length body) have come. */
   private static String read(InputStream in, int n) throws IOException {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -375,6 +427,7 @@ class HecSourceTest {
     assertTrue(refusal.apply(props("tokens.ops.useAck", "true", "ack.ttl", "10ms")).contains("'ack.ttl'"));
     assertTrue(refusal.apply(props("maxContentLength", "10")).contains("'maxContentLength'"));
     assertTrue(refusal.apply(props("requestTimeout", "10ms")).contains("'requestTimeout'"));
+    assertTrue(refusal.apply(props("maxContentLength", "4096", "maxBufferedBytes", "4096")).contains("'maxBufferedBytes'"));
     assertTrue(refusal.apply(props("tokensFile", "/no/such/file")).contains("'tokensFile'"));
     assertTrue(refusal.apply(Map.of("tokensFile", "/no/such/file")).contains("'tokensFile'"));
     assertTrue(refusal.apply(props("preAuthLimit", "fast")).contains("'preAuthLimit'"));

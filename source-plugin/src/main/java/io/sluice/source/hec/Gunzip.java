@@ -18,19 +18,40 @@ final class Gunzip {
     }
   }
 
+  /** The source's {@link BodyBudget} has no room for more inflated bytes. */
+  static final class NoRoom extends Exception {
+    NoRoom() {
+      super("no room in the source's body budget", null, false, false);
+    }
+  }
+
   private Gunzip() {}
 
-  /** The inflated body; IOException when it is not gzip (or is cut short), TooLarge past the limit. */
-  static byte[] inflate(byte[] gzip, int maxBytes) throws IOException, TooLarge {
+  /**
+   * The inflated body, whose bytes are taken from {@code budget} as they come (the caller gives
+   * back the body's length when done with it; on any failure, this gives back what it took).
+   * IOException when it is not gzip (or is cut short), TooLarge past the limit, NoRoom when the
+   * budget runs out first.
+   */
+  static byte[] inflate(byte[] gzip, int maxBytes, BodyBudget budget) throws IOException, TooLarge, NoRoom {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, Math.max(256, 4 * gzip.length)));
     byte[] chunk = new byte[8192];
+    boolean done = false;
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 8192)) {
       int n;
       while ((n = in.read(chunk)) > 0) {
         if (out.size() + n > maxBytes) {
           throw new TooLarge(maxBytes);
         }
+        if (!budget.take(n)) {
+          throw new NoRoom();
+        }
         out.write(chunk, 0, n);
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        budget.give(out.size());
       }
     }
     return out.toByteArray();

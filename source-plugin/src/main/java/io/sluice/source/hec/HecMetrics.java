@@ -61,6 +61,12 @@ final class HecMetrics {
     timedOut = r.counter(p + ".rejected.timeout");
   }
 
+  /** A request refused before its body was read: the source's bodies hold {@code maxBufferedBytes}. */
+  void noRoom() {
+    byEndpoint.get(HecProtocol.Endpoint.OTHER).inc(); // not decoded: its body is not read
+    answered(503);
+  }
+
   /** A request not read whole within {@code requestTimeout}: answered 408, its connection closed. */
   void timedOut() {
     byEndpoint.get(HecProtocol.Endpoint.OTHER).inc(); // not known: the request line may not be read

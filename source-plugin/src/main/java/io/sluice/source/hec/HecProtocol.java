@@ -77,6 +77,7 @@ final class HecProtocol {
   private final PreAuthLimit preAuth; // null: none
   private final BooleanSupplier queuesFull;
   private final HecAcks acks; // null: no token acknowledges
+  private final BodyBudget budget;
   private volatile boolean draining;
   private final AtomicInteger deciding = new AtomicInteger(); // requests between the check of draining and their ack
 
@@ -84,10 +85,12 @@ final class HecProtocol {
    * @param preAuth requests per client address before authentication; null for none
    * @param queuesFull whether a channel of the source is over {@code health.fillThreshold}
    * @param acks the source's acknowledgements; null when no token has {@code useAck}
+   * @param budget what the source's bodies may hold at once; inflated ones count too
    */
   HecProtocol(HecTokens tokens, BodyLimits limits, PreAuthLimit preAuth, BooleanSupplier queuesFull,
-      HecAcks acks) {
+      HecAcks acks, BodyBudget budget) {
     this.acks = acks;
+    this.budget = budget;
     this.tokens = tokens;
     this.envelopes = new EnvelopeReader(limits);
     this.raw = new RawLines(limits);
@@ -199,18 +202,31 @@ final class HecProtocol {
 
     byte[] body = r.body();
     String encoding = blankToNull(r.contentEncoding());
-    if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-      if (!encoding.equalsIgnoreCase("gzip")) {
-        return new Now(Answer.unsupportedEncoding());
-      }
-      try {
-        body = Gunzip.inflate(body, maxInflatedBytes);
-      } catch (Gunzip.TooLarge e) {
-        return new Now(Answer.tooLarge());
-      } catch (IOException e) {
-        return new Now(Answer.atEvent(HecReply.INVALID_DATA_FORMAT, 0)); // not gzip, or cut short
-      }
+    if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+      return decideBody(r, q, endpoint, token, channel, body);
     }
+    if (!encoding.equalsIgnoreCase("gzip")) {
+      return new Now(Answer.unsupportedEncoding());
+    }
+    try {
+      body = Gunzip.inflate(body, maxInflatedBytes, budget);
+    } catch (Gunzip.TooLarge e) {
+      return new Now(Answer.tooLarge());
+    } catch (Gunzip.NoRoom e) {
+      return new Now(Answer.busy(503, 1)); // the source holds as many bodies as it may
+    } catch (IOException e) {
+      return new Now(Answer.atEvent(HecReply.INVALID_DATA_FORMAT, 0)); // not gzip, or cut short
+    }
+    try {
+      return decideBody(r, q, endpoint, token, channel, body);
+    } finally {
+      budget.give(body.length); // what the inflated body took; its events hold copies
+    }
+  }
+
+  /** The rest, once the body is inflated: {@code /ack}'s query, or the events. */
+  private Decision decideBody(HecRequest r, QueryString q, Endpoint endpoint, HecToken token,
+      String channel, byte[] body) {
     if (blank(body)) {
       return new Now(Answer.of(HecReply.NO_DATA));
     }

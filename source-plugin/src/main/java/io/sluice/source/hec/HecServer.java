@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The listening socket of an HEC source. Each connection's pipeline: {@link ConnectionGate} (limits,
  * before any TLS work), TLS when configured, an idle timer, {@link RequestTimeout} around Netty's
- * HTTP/1.1 codec, its aggregator (a body over {@code maxContentLength} is answered 413 before it is
- * read), and {@link HecHandler}.
+ * HTTP/1.1 codec, {@link BudgetGate} (the source's bodies together stay within {@code
+ * maxBufferedBytes}), its aggregator (a body over {@code maxContentLength} is answered 413 before
+ * it is read), and {@link HecHandler}.
  */
 public final class HecServer implements Listener {
 
@@ -44,13 +45,14 @@ public final class HecServer implements Listener {
    * What an HEC source is configured with.
    *
    * @param requestTimeout how long reading one request may take, from its first byte (zero: no limit)
+   * @param maxBufferedBytes what the bodies of all connections may hold at once ({@link BodyBudget})
    * @param preAuthLimit requests per client address before authentication; empty for none
    * @param queuesFull whether a channel of the source is too full to call the source healthy
    * @param trustedProxies whose X-Forwarded-For names the client
    */
   public record Settings(String host, int port, int threads, int maxConnections, int maxConnectionsPerIp,
       List<Rate> connectionRatePerIp, Duration idleTimeout, Duration requestTimeout, int maxContentLength,
-      SslContext tls,
+      long maxBufferedBytes, SslContext tls,
       List<Rate> preAuthLimit, BooleanSupplier queuesFull, TrustedProxies trustedProxies) {}
 
   private final String sourceName;
@@ -77,11 +79,12 @@ public final class HecServer implements Listener {
     HecMetrics hecMetrics = new HecMetrics(sourceName);
     PreAuthLimit preAuth = s.preAuthLimit().isEmpty() ? null
         : new PreAuthLimit(s.preAuthLimit(), Clock.SYSTEM, hecMetrics.preAuth::inc);
-    HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull(), acks);
+    BodyBudget budget = new BodyBudget(s.maxBufferedBytes());
+    HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull(), acks, budget);
     HecServer server = new HecServer(sourceName, protocol, Transport.group(1, "sluice-hec-accept-" + sourceName),
         Transport.group(s.threads(), "sluice-hec-" + sourceName));
-    server.listen(s, protocol, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics, s.trustedProxies(),
-        acks));
+    server.listen(s, protocol, budget, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics,
+        s.trustedProxies(), acks));
     if (acks != null) {
       server.every(Duration.ofSeconds(1), acks::expire);
     }
@@ -107,7 +110,7 @@ public final class HecServer implements Listener {
     protocol.drain();
   }
 
-  private void listen(Settings s, HecProtocol protocol, HecHandler.Shared shared) {
+  private void listen(Settings s, HecProtocol protocol, BodyBudget budget, HecHandler.Shared shared) {
     Delivery delivery = shared.delivery();
     SourceMetrics metrics = shared.metrics();
     ConnectionGate gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
@@ -141,6 +144,7 @@ public final class HecServer implements Listener {
             if (timeout != null) {
               p.addLast("requestEnd", timeout.end());
             }
+            p.addLast("budget", new BudgetGate(budget, s.maxContentLength(), shared.hecMetrics()::noRoom));
             p.addLast("body", new HttpObjectAggregator(s.maxContentLength()));
             p.addLast("hec", new HecHandler(protocol, shared));
           }
@@ -153,6 +157,7 @@ public final class HecServer implements Listener {
       throw e;
     }
     metrics.gauge("connections.open", gate::open);
+    metrics.gauge("bodies.bytes", budget::used);
     LOG.info("Source {}: listening for HEC on {}://{}:{}/services/collector ({}, {} threads; at most {}"
         + " connections, {} per address; bodies up to {} bytes; {})", sourceName,
         s.tls() == null ? "http" : "https", s.host(), port(), Transport.describe(), s.threads(),

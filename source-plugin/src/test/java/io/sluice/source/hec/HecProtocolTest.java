@@ -46,7 +46,8 @@ class HecProtocolTest {
   /** Acks that complete on the channel: the protocol's part needs no sink. */
   final HecAcks acks = new HecAcks(new HecAcks.Settings(HecAcks.CompleteOn.CHANNEL, java.time.Duration.ofMinutes(10),
       10, 3, java.time.Duration.ZERO), clock);
-  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS, null, () -> false, acks);
+  final BodyBudget budget = new BodyBudget(64 << 20);
+  final HecProtocol protocol = new HecProtocol(TOKENS, LIMITS, null, () -> false, acks, budget);
 
   @org.junit.jupiter.api.AfterEach
   void closeAcks() {
@@ -408,6 +409,25 @@ class HecProtocolTest {
         "deflate", gz, "10.0.0.7", 0))).status());
   }
 
+  /** Inflated bodies count against the source's budget while they are parsed, and give it back. */
+  @Test
+  void aGzipBodyThatWouldInflatePastTheSourcesBudgetIsBusy() throws IOException {
+    BodyBudget small = new BodyBudget(20_000);
+    HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, () -> false, null, small);
+    byte[] big = gzip(("{\"event\":\"" + "x".repeat(30_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+    Answer busy = now(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip", big,
+        "10.0.0.7", 0)));
+    assertEquals(503, busy.status());
+    assertEquals(1, busy.retryAfterSeconds());
+    assertEquals(0, small.used(), "what it took is given back");
+    byte[] fits = gzip("{\"event\":\"fits\"}".getBytes(StandardCharsets.UTF_8));
+    delivered(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip", fits, "10.0.0.7", 0)));
+    assertEquals(0, small.used());
+    small.take(19_990); // other connections hold the rest
+    assertEquals(503, now(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip", fits,
+        "10.0.0.7", 0))).status());
+  }
+
   @Test
   void aHealthCheckChecksATokenOnlyWhenOneIsGiven() {
     HecRequest plain = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
@@ -428,7 +448,7 @@ class HecProtocolTest {
     java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
     try (HecAcks small = new HecAcks(new HecAcks.Settings(HecAcks.CompleteOn.CHANNEL, java.time.Duration.ofMinutes(10),
         1, 10, java.time.Duration.ZERO), clock)) {
-      HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, small);
+      HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, small, budget);
       HecRequest health = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
       says(HecReply.HEALTHY, now(p.decide(health)));
       delivered(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + ACKED, CHANNEL, null,
@@ -445,7 +465,7 @@ class HecProtocolTest {
   @Test
   void aHealthCheckSaysWhenAChannelIsTooFull() {
     java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
-    HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, null);
+    HecProtocol p = new HecProtocol(TOKENS, LIMITS, null, full::get, null, budget);
     HecRequest health = new HecRequest("GET", "/services/collector/health", null, null, null, new byte[0], "10.0.0.7", 0);
     says(HecReply.HEALTHY, now(p.decide(health)));
     full.set(true);
@@ -458,7 +478,7 @@ class HecProtocolTest {
     java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
     HecProtocol p = new HecProtocol(TOKENS, LIMITS,
         new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock, refusals::incrementAndGet), () -> false,
-        null);
+        null, budget);
     HecRequest good = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
     HecRequest bad = new HecRequest("POST", "/services/collector", "Splunk nope", null, null,

@@ -1,0 +1,100 @@
+package io.sluice.source.hec;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * Holds a connection's requests to the source's {@link BodyBudget}, between Netty's HTTP decoder
+ * and the aggregator that collects a body: a request takes twice its {@code Content-Length} (the
+ * body is held as read, and copied once to be parsed; a body of unknown length counts as {@code
+ * maxContentLength}) before any of its body is collected, and gives it back when it is answered.
+ * One that does not fit is answered 503 with {@code Retry-After} and its connection closed, without
+ * reading its body (closed without an answer if earlier pipelined requests are still unanswered,
+ * as an answer now would come out of order; the client sends them all again).
+ *
+ * <p>Every request gets exactly one answer, from the source or from the aggregator (413), and
+ * answers go out in order: so the amounts wait in a queue, taken as requests come and given back
+ * as answers go (an interim 100 Continue is not an answer). Confined to the connection's I/O thread.
+ */
+final class BudgetGate extends ChannelDuplexHandler {
+
+  private final BodyBudget budget;
+  private final int maxContentLength;
+  private final Runnable refused;
+  private final ArrayDeque<Long> held = new ArrayDeque<>();
+  private boolean discarding; // the rest of a refused request
+
+  /** @param refused counts a request refused for want of room */
+  BudgetGate(BodyBudget budget, int maxContentLength, Runnable refused) {
+    this.budget = budget;
+    this.maxContentLength = maxContentLength;
+    this.refused = refused;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest req) {
+      long length = HttpUtil.getContentLength(req, -1L);
+      long n = length > maxContentLength ? 0 // the aggregator refuses it (413) without reading it
+          : 2 * (length < 0 ? maxContentLength : length);
+      if (!budget.take(n)) {
+        ReferenceCountUtil.release(msg);
+        discarding = true;
+        refused.run();
+        ctx.channel().config().setAutoRead(false); // its body is not read
+        if (!held.isEmpty()) { // pipelined behind unanswered requests: an answer now would be out of order
+          ctx.close();
+          return;
+        }
+        FullHttpResponse busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(HecReply.SERVER_BUSY.json()));
+        busy.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, busy.content().readableBytes())
+            .set(HttpHeaderNames.RETRY_AFTER, "1")
+            .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      held.add(n);
+      discarding = false;
+    } else if (discarding) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+      Long n = held.poll();
+      if (n != null) {
+        budget.give(n);
+      }
+    }
+    super.write(ctx, msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    for (Long n; (n = held.poll()) != null; ) {
+      budget.give(n);
+    }
+    super.channelInactive(ctx);
+  }
+}
