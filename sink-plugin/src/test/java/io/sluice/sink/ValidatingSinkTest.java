@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.core.pipeline.DurablyHandled;
 import io.sluice.core.time.ManualClock;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,7 +22,6 @@ import org.apache.flume.Sink;
 import org.apache.flume.Transaction;
 import org.apache.flume.channel.MemoryChannel;
 import org.apache.flume.conf.Configurables;
-import org.apache.flume.event.EventBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,19 +68,10 @@ class ValidatingSinkTest {
     sink.start();
   }
 
-  /** A syslog event as the sources make it; {@code valid = false} leaves out its severity. */
   private static Event event(int i, boolean valid) {
-    Map<String, String> h = new HashMap<>();
-    h.put("timestamp", Long.toString(1_700_000_000_000L + i));
-    h.put("sluice.eventId", "id-" + i);
-    h.put("sluice.receivedAt", Long.toString(1_700_000_000_100L + i));
-    h.put("Facility", "4");
-    if (valid) {
-      h.put("Severity", "6");
-    }
-    h.put("host", "web1");
-    return EventBuilder.withBody("message " + i, StandardCharsets.UTF_8, h);
+    return SyslogTestEvents.event(i, valid);
   }
+
 
   private void put(List<Event> events) {
     Transaction tx = channel.getTransaction();
