@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * hec.useAck}, acknowledged) every request of the batch: at least once, since a batch that fails
  * part way is sent again whole.
  *
- * <p>After each commit, the events written or dead-lettered are reported to {@link
- * DurablyHandled}, for sources that acknowledge (HEC).
+ * <p>After each commit, the events written, dead-lettered or dropped as invalid ({@code onInvalid =
+ * drop}) are reported to {@link DurablyHandled}, for sources that acknowledge (HEC).
  */
 public class ValidatingSink extends AbstractSink implements Configurable, BatchSizeSupported {
 
@@ -207,8 +207,8 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
         if (deadLetter != null) {
           deadLetter.append(deadLetterRecords.record(e.getHeaders(), e.getBody(), checked.validation()));
           deadLettered++;
-          handled.add(e);
         }
+        handled.add(e); // dead-lettered, or dropped as configured: either way handled
       }
     }
     if (deadLettered > 0) {

@@ -131,6 +131,24 @@ class ValidatingSinkTest {
     }
   }
 
+  /** Invalid events dropped as configured are handled too: an HEC ack must not wait for them. */
+  @Test
+  void invalidEventsDroppedAsConfiguredAreReportedHandled() throws IOException {
+    start("onInvalid", "drop");
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      events.add(event(i, i % 5 != 0));
+    }
+    put(events);
+    List<List<Event>> heard = new ArrayList<>();
+    try (DurablyHandled.Registration r = DurablyHandled.listen((name, handled) -> heard.add(handled))) {
+      assertEquals(Sink.Status.READY, sink.process());
+    }
+    sink.stop();
+    assertEquals(List.of(10), heard.stream().map(List::size).toList());
+    assertEquals(8, lines(dir.resolve("out")).size(), "the valid ones written");
+  }
+
   @Test
   void aDirectoryThatCannotBeWrittenLosesAndRepeatsNothingAndBacksOffExponentially() throws IOException {
     start("onInvalid", "drop");

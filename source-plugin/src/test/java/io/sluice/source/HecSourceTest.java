@@ -235,6 +235,26 @@ class HecSourceTest {
     }
   }
 
+  /** A line end a client sends after its request, alone, starts no request and no clock. */
+  @Test
+  void aStrayLineEndBetweenRequestsIsNoSlowRequest() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("requestTimeout", "1s"), Map.of(), Map.of());
+        Socket s = new Socket("127.0.0.1", rig.port)) {
+      s.setSoTimeout(5000);
+      String request = "POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + TOKEN
+          + "\r\nContent-Length: 11\r\n\r\n{\"event\":1}";
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      assertTrue(read(s.getInputStream(), 1).contains("\"code\":0"));
+      s.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      Thread.sleep(1500); // past requestTimeout
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String next = read(s.getInputStream(), 1);
+      assertTrue(next.startsWith("HTTP/1.1 200 "), next);
+      assertEquals(0, rig.metric("requests.rejected.timeout"));
+    }
+  }
+
   /** Reads until {@code n} HTTP responses (each with a Content-Length body) have come. */
   private static String read(InputStream in, int n) throws IOException {
     ByteArrayOutputStream got = new ByteArrayOutputStream();

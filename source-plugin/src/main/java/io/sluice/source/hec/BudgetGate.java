@@ -49,7 +49,15 @@ final class BudgetGate extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
-      long length = HttpUtil.getContentLength(req, -1L);
+      long length = contentLength(req);
+      if (length > maxContentLength && !held.isEmpty()) {
+        // The aggregator would answer 413 at once, ahead of the answers still owed to earlier
+        // pipelined requests: close instead, and the client sends them all again.
+        ReferenceCountUtil.release(msg);
+        discarding = true;
+        ctx.close();
+        return;
+      }
       long n = length > maxContentLength ? 0 // the aggregator refuses it (413) without reading it
           : 2 * (length < 0 ? maxContentLength : length);
       if (!budget.take(n)) {
@@ -77,6 +85,15 @@ final class BudgetGate extends ChannelDuplexHandler {
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Content-Length; 0 for a request without a body; -1 when chunked (or unreadable: the decoder says why). */
+  private static long contentLength(HttpRequest req) {
+    try {
+      return HttpUtil.getContentLength(req, HttpUtil.isTransferEncodingChunked(req) ? -1L : 0L);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -92,7 +92,7 @@ final class EnvelopeReader {
               : v == JsonToken.VALUE_STRING ? p.getString() : copy(p);
           case "time" -> time = switch (v) {
             case VALUE_NULL -> null;
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> decimal(p);
             case VALUE_STRING -> p.getString();
             default -> skip(p);
           };
@@ -103,6 +103,15 @@ final class EnvelopeReader {
           case "fields" -> fields = v == JsonToken.VALUE_NULL ? null : fieldsOf(json.readTree(p));
           default -> p.skipChildren(); // other keys are ignored, as Splunk does
         }
+      }
+    }
+
+    /** A number as a decimal; WRONG for one no decimal holds ({@code 1e-2147483648}). */
+    private Object decimal(JsonParser p) {
+      try {
+        return p.getDecimalValue();
+      } catch (RuntimeException e) {
+        return WRONG;
       }
     }
 

@@ -64,17 +64,15 @@ public final class HecAcks implements AutoCloseable {
   /** The request's shipments are all accepted: how many handlings complete the ack follows from them. */
   void delivered(String channel, long ackId, List<Shipment> shipments) {
     long handlings = 0;
-    if (settings.completeOn() == CompleteOn.SINK) {
-      for (Shipment s : shipments) {
-        long n = s.landings(NOT_THROTTLED);
-        if (n < 0) { // an event was given up on the way: the ack must never turn true
-          ledger.abandon(channel, ackId);
-          return;
-        }
-        handlings += n;
+    for (Shipment s : shipments) {
+      long n = s.landings(NOT_THROTTLED);
+      if (n < 0) { // an event was given up on the way: the ack must never turn true
+        ledger.abandon(channel, ackId);
+        return;
       }
+      handlings += n;
     }
-    ledger.expect(channel, ackId, handlings);
+    ledger.expect(channel, ackId, settings.completeOn() == CompleteOn.SINK ? handlings : 0);
   }
 
   /** The request was refused: its ack never turns true. */

@@ -100,7 +100,8 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       d = protocol.decide(r);
     } catch (RuntimeException e) { // a fault of ours: the client may retry, the connection goes on
-      LOG.error("HEC request {} {} could not be handled", req.method(), req.uri(), e);
+      // the path only: a query string may carry a token
+      LOG.error("HEC request {} {} could not be handled", req.method(), new QueryString(req.uri()).path(), e);
       answer(ctx, req, Answer.of(HecReply.INTERNAL_ERROR), true);
       return;
     }
@@ -151,6 +152,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           acks.refused(d.channel(), d.ackId());
         }
       }
+      protocol.answered(d);
       answer(ctx, req, answerFor(last, d), true);
       busy = false;
       handleWaiting(ctx);

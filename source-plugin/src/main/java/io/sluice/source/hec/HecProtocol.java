@@ -30,8 +30,14 @@ final class HecProtocol {
    * Events to hand to the channels. Once accepted, the answer is success, or for a partial body
    * the refusal of its first bad event (those before it are accepted, as Splunk does).
    */
-  record Deliver(List<Event> events, RequestBody body, HecToken token, String channel, long ackId)
-      implements Decision {
+  record Deliver(List<Event> events, RequestBody body, HecToken token, String channel, long ackId,
+      long heldBytes) implements Decision {
+
+    /** The same, holding {@code n} bytes of the source's body budget until it is answered. */
+    Deliver holding(long n) {
+      return new Deliver(events, body, token, channel, ackId, n);
+    }
+
     Answer acceptedAnswer() {
       if (!body.isWhole()) {
         return Answer.atEvent(body.refusal(), body.refusedAt());
@@ -97,6 +103,13 @@ final class HecProtocol {
     this.maxInflatedBytes = limits.maxInflatedBytes();
     this.preAuth = preAuth;
     this.queuesFull = queuesFull;
+  }
+
+  /** Gives back what a delivered request held of the body budget, once it is answered. */
+  void answered(Deliver d) {
+    if (d.heldBytes() > 0) {
+      budget.give(d.heldBytes());
+    }
   }
 
   /** From the next request on, these tokens (tokensFile changed). */
@@ -217,11 +230,18 @@ final class HecProtocol {
     } catch (IOException e) {
       return new Now(Answer.atEvent(HecReply.INVALID_DATA_FORMAT, 0)); // not gzip, or cut short
     }
+    Decision d;
     try {
-      return decideBody(r, q, endpoint, token, channel, body);
-    } finally {
-      budget.give(body.length); // what the inflated body took; its events hold copies
+      d = decideBody(r, q, endpoint, token, channel, body);
+    } catch (RuntimeException e) {
+      budget.give(body.length);
+      throw e;
     }
+    if (d instanceof Deliver deliver) {
+      return deliver.holding(body.length); // its events hold copies until it is answered
+    }
+    budget.give(body.length);
+    return d;
   }
 
   /** The rest, once the body is inflated: {@code /ack}'s query, or the events. */
@@ -268,7 +288,7 @@ final class HecProtocol {
     }
     List<Event> events = HecEvents.of(read.events(), token, channel, ackId, r.clientIp(),
         Long.toString(r.receivedAtMillis()));
-    return new Deliver(events, read, token, channel, ackId);
+    return new Deliver(events, read, token, channel, ackId, 0);
   }
 
   /**

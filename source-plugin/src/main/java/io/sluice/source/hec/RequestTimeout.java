@@ -37,10 +37,24 @@ final class RequestTimeout extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (timer == null && msg instanceof ByteBuf b && b.isReadable()) {
+    if (timer == null && msg instanceof ByteBuf b && beginsRequest(b)) {
       timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * Whether {@code b} holds more than line ends: a CRLF some clients send after a request, alone
+   * in its segment, is no request, and nothing would ever end its clock.
+   */
+  private static boolean beginsRequest(ByteBuf b) {
+    for (int i = b.readerIndex(); i < b.writerIndex(); i++) {
+      byte c = b.getByte(i);
+      if (c != '\r' && c != '\n') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void expire(ChannelHandlerContext ctx) {

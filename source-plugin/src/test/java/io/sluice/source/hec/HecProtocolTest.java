@@ -293,6 +293,7 @@ class HecProtocolTest {
       "{\"event\":\"a\",\"fields\":\"text\"}|15|0",
       "{\"event\":\"a\",\"time\":\"2026-12-03T10:00:00Z\"}|15|0",
       "{\"event\":\"a\",\"time\":-5}|15|0",
+      "{\"event\":\"a\",\"time\":1e-2147483648}|15|0",
       "{\"event\":\"a\",\"host\":{\"x\":1}}|6|0",
       "{\"event\":\"a\",\"index\":\"finance\"}|7|0",
       "{\"event\":\"a\"} trailing|6|1",
@@ -421,7 +422,10 @@ class HecProtocolTest {
     assertEquals(1, busy.retryAfterSeconds());
     assertEquals(0, small.used(), "what it took is given back");
     byte[] fits = gzip("{\"event\":\"fits\"}".getBytes(StandardCharsets.UTF_8));
-    delivered(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip", fits, "10.0.0.7", 0)));
+    HecProtocol.Deliver d = delivered(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null,
+        "gzip", fits, "10.0.0.7", 0)));
+    assertEquals(16, small.used(), "its events hold the inflated bytes until it is answered");
+    p.answered(d);
     assertEquals(0, small.used());
     small.take(19_990); // other connections hold the rest
     assertEquals(503, now(p.decide(new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, "gzip", fits,
