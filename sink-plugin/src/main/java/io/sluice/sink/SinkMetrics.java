@@ -45,7 +45,8 @@ final class SinkMetrics {
 
   /**
    * The {@code hec} writer's metrics, registered when it is made (a sink writing files shows
-   * none): {@code hec.requests}, {@code hec.retries}, {@code hec.acks.timedOut} and the gauge
+   * none): {@code hec.requests}, {@code hec.retries}, {@code hec.acks.timedOut}, {@code
+   * hec.refused} and the gauge
    * {@code hec.acks.pending}. Removed with the rest at stop.
    */
   HecMetrics hec() {
@@ -53,6 +54,7 @@ final class SinkMetrics {
     Counter requests = r.counter(prefix + ".hec.requests");
     Counter retried = r.counter(prefix + ".hec.retries");
     Counter timedOut = r.counter(prefix + ".hec.acks.timedOut");
+    Counter refused = r.counter(prefix + ".hec.refused");
     PendingAcks pending = new PendingAcks();
     r.remove(prefix + ".hec.acks.pending"); // a writer made again replaces the gauge
     r.register(prefix + ".hec.acks.pending", pending);
@@ -75,6 +77,11 @@ final class SinkMetrics {
       @Override
       public void ackTimedOut() {
         timedOut.inc();
+      }
+
+      @Override
+      public void refused() {
+        refused.inc();
       }
     };
   }

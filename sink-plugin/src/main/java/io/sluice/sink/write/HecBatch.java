@@ -14,13 +14,10 @@ import java.util.zip.GZIPOutputStream;
  */
 final class HecBatch {
 
-  /** A body buffer grown beyond this by large events is dropped, not kept between batches. */
-  private static final int KEPT_BYTES = 1 << 20;
-
   private final int maxEvents;
   private final boolean gzip;
-  private ByteArrayOutputStream open = new ByteArrayOutputStream(16 * 1024);
-  private int openEvents;
+  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
+  private List<byte[]> open = new ArrayList<>();
   private final List<HecRequest> sealed = new ArrayList<>();
 
   HecBatch(int maxEvents, boolean gzip) {
@@ -32,17 +29,17 @@ final class HecBatch {
   }
 
   void add(byte[] document, Map<String, String> headers) throws IOException {
-    HecEnvelope.write(open, document, headers);
-    // Splunk allows whitespace between envelopes; a line each reads better in a capture.
-    open.write('\n');
-    if (++openEvents == maxEvents) {
+    scratch.reset();
+    HecEnvelope.write(scratch, document, headers);
+    open.add(scratch.toByteArray());
+    if (open.size() == maxEvents) {
       seal();
     }
   }
 
-  /** The batch's requests, in order; seals the last one. Empty when nothing was added. */
+  /** The batch's requests, in order, a list the writer may add to; seals the last one. */
   List<HecRequest> requests() throws IOException {
-    if (openEvents > 0) {
+    if (!open.isEmpty()) {
       seal();
     }
     return sealed;
@@ -51,22 +48,26 @@ final class HecBatch {
   /** Forgets everything added. */
   void clear() {
     sealed.clear();
-    reset();
+    open = new ArrayList<>();
   }
 
   private void seal() throws IOException {
-    byte[] body = gzip ? gzip(open) : open.toByteArray();
-    sealed.add(new HecRequest(body, openEvents));
-    reset();
+    sealed.add(request(open, gzip));
+    open = new ArrayList<>();
   }
 
-  private void reset() {
-    openEvents = 0;
-    if (open.size() > KEPT_BYTES) {
-      open = new ByteArrayOutputStream(16 * 1024);
-    } else {
-      open.reset();
+  /** A request of these envelopes, one a line (Splunk allows whitespace between them). */
+  static HecRequest request(List<byte[]> envelopes, boolean gzip) throws IOException {
+    int size = 0;
+    for (byte[] e : envelopes) {
+      size += e.length + 1;
     }
+    ByteArrayOutputStream raw = new ByteArrayOutputStream(size);
+    for (byte[] e : envelopes) {
+      raw.write(e);
+      raw.write('\n');
+    }
+    return new HecRequest(gzip ? gzip(raw) : raw.toByteArray(), envelopes);
   }
 
   static byte[] gzip(ByteArrayOutputStream raw) throws IOException {

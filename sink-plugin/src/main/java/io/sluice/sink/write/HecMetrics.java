@@ -2,8 +2,8 @@ package io.sluice.sink.write;
 
 /**
  * What the {@code hec} writer counts. ValidatingSink registers them as {@code
- * sink.<name>.hec.requests}, {@code .hec.retries}, {@code .hec.acks.pending} and {@code
- * .hec.acks.timedOut}; {@link #NONE} counts nothing, for a writer used on its own.
+ * sink.<name>.hec.requests}, {@code .hec.retries}, {@code .hec.acks.pending}, {@code
+ * .hec.acks.timedOut} and {@code .hec.refused}; {@link #NONE} counts nothing, for a writer used on its own.
  */
 public interface HecMetrics {
 
@@ -19,6 +19,9 @@ public interface HecMetrics {
   /** A request's acknowledgement did not read true within {@code hec.ackTimeout}: it is resent. */
   void ackTimedOut();
 
+  /** An event the far side refused (its number in a 400, or alone too large, 413): not sent again. */
+  void refused();
+
   HecMetrics NONE = new HecMetrics() {
     @Override
     public void requestSent() {}
@@ -31,5 +34,8 @@ public interface HecMetrics {
 
     @Override
     public void ackTimedOut() {}
+
+    @Override
+    public void refused() {}
   };
 }

@@ -36,8 +36,10 @@ final class HecReplies {
    * @param code HEC's code (0 is success), or {@link #NO_CODE} when the body is not HEC's JSON
    * @param text HEC's text, or an excerpt of the body when it is not HEC's JSON
    * @param ackId the acknowledgement id, or {@link #NO_ACK_ID}
+   * @param invalidEvent for a refused event, its number in the request ({@code
+   *     invalid-event-number}: those before it were accepted), else -1
    */
-  record Reply(int code, String text, long ackId) {
+  record Reply(int code, String text, long ackId, int invalidEvent) {
 
     boolean success() {
       return code == 0;
@@ -57,18 +59,21 @@ final class HecReplies {
     try {
       root = JSON.readTree(body);
     } catch (JacksonException e) {
-      return new Reply(NO_CODE, excerpt(body), NO_ACK_ID);
+      return new Reply(NO_CODE, excerpt(body), NO_ACK_ID, -1);
     }
     if (root == null || !root.isObject() || root.get("code") == null
         || !root.get("code").isIntegralNumber() || !root.get("code").canConvertToInt()) {
-      return new Reply(NO_CODE, excerpt(body), NO_ACK_ID);
+      return new Reply(NO_CODE, excerpt(body), NO_ACK_ID, -1);
     }
+    JsonNode invalid = root.get("invalid-event-number");
     JsonNode text = root.get("text");
     JsonNode ackId = root.get("ackId");
     return new Reply(root.get("code").intValue(),
         text != null && text.isString() ? clip(text.stringValue()) : "",
         ackId != null && ackId.isIntegralNumber() && ackId.canConvertToLong()
-            && ackId.longValue() >= 0 ? ackId.longValue() : NO_ACK_ID);
+            && ackId.longValue() >= 0 ? ackId.longValue() : NO_ACK_ID,
+        invalid != null && invalid.isIntegralNumber() && invalid.canConvertToInt() && invalid.intValue() >= 0
+            ? invalid.intValue() : -1);
   }
 
   /** The body of an {@code /ack} query for these ids. */

@@ -9,6 +9,10 @@ final class HecRequest {
 
   final byte[] body;
   final int events;
+  /** Its envelopes, uncompressed, so that a part of it can go again on its own. */
+  final java.util.List<byte[]> envelopes;
+  /** Others took its place (its events after a refused one, or its halves): not awaited itself. */
+  boolean replaced;
 
   /** The far side answered 200 with code 0. */
   boolean accepted;
@@ -18,9 +22,10 @@ final class HecRequest {
   /** With acknowledgements: its ackId has read true; without, the same as accepted. */
   boolean delivered;
 
-  HecRequest(byte[] body, int events) {
+  HecRequest(byte[] body, java.util.List<byte[]> envelopes) {
     this.body = body;
-    this.events = events;
+    this.events = envelopes.size();
+    this.envelopes = envelopes;
   }
 
   /** It goes out again (its ack timed out): a new ackId will come with the new acceptance. */

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * (400, 401, 403, 404, 413, a reply whose code is not 0, a certificate not trusted) throws: the
  * sink rolls the batch back and tries it again later, which sends again the requests of the batch
  * that had been accepted. Delivery is therefore at least once: Splunk may index an event twice,
- * never zero times. An acknowledgement that does not read true within {@code hec.ackTimeout} makes
+ * never zero times, except an event the far side itself refuses for good (named in a 400, or too
+ * large alone): that one is counted ({@code hec.refused}) and dropped, so that one bad event does
+ * not hold the sink back forever. An acknowledgement that does not read true within {@code hec.ackTimeout} makes
  * its request go again, as Splunk advises (it cannot tell a pending request from a lost one).
  *
  * <p>An interrupt (the sink stopping) ends any wait or request at once with {@link
@@ -84,6 +86,7 @@ public final class HecWriter implements EventWriter {
   private final RetryTiming retryTiming;
   private long lastRetryLog;
   private long lastAckLog;
+  private long lastRefusalLog;
   private boolean closed;
 
   public HecWriter(HecWriterSettings settings, String sinkName, HecMetrics metrics) {
@@ -102,6 +105,7 @@ public final class HecWriter implements EventWriter {
     this.retryTiming = new RetryTiming(settings.maxBackoff());
     this.lastRetryLog = clock.nanoTime() - LOG_EVERY_NANOS;
     this.lastAckLog = lastRetryLog;
+    this.lastRefusalLog = lastRetryLog;
     // Our own daemon threads, so that close() can release them (Java 17's client has no close).
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "sluice-hec-" + sinkName + "-" + THREADS.incrementAndGet());
@@ -144,9 +148,10 @@ public final class HecWriter implements EventWriter {
       throw new IOException("the hec writer of sink " + sinkName + " is closed");
     }
     List<HecRequest> requests = batch.requests();
-    for (HecRequest r : requests) {
-      if (!r.accepted) { // after a failed commit that was not aborted, go on where it stopped
-        send(r);
+    for (int i = 0; i < requests.size(); i++) {
+      HecRequest r = requests.get(i);
+      if (!r.accepted && !r.replaced) { // after a failed commit that was not aborted, go on where it stopped
+        requests.addAll(i + 1, send(r));
       }
     }
     if (settings.useAck()) {
@@ -179,8 +184,23 @@ public final class HecWriter implements EventWriter {
     executor.shutdownNow(); // on Java 17, the client's own thread ends once it is unreachable
   }
 
-  /** Sends one request until the far side accepts it; throws on a permanent refusal. */
-  private void send(HecRequest r) throws IOException {
+  /**
+   * Sends one request until the far side accepts it. Returns the requests that take its place
+   * when the far side refused some of it for good (none when it was accepted):
+   *
+   * <ul>
+   *   <li>400 naming an event ({@code invalid-event-number} N): the events before it were
+   *       accepted, as HEC's partial batches go; event N is refused, counted and logged, and not
+   *       sent again (it would be refused again, and the batch would never pass); the events after
+   *       it go again as a request of their own. With acknowledgements, the accepted ones have no
+   *       ackId: they count as delivered on the far side's word.
+   *   <li>413: the request goes again as two halves; a lone event too large is refused as above.
+   * </ul>
+   *
+   * Other refusals (401, 403, 404, a 400 naming no event, a code other than 0) throw: they are the
+   * configuration's or the far side's trouble, and the sink backs off and tries the batch again.
+   */
+  private List<HecRequest> send(HecRequest r) throws IOException {
     retryTiming.succeeded(); // each request starts from the shortest wait
     while (true) {
       Answer a = post(settings.eventUri(), r.body, settings.gzip());
@@ -207,7 +227,20 @@ public final class HecWriter implements EventWriter {
           r.ackId = reply.ackId();
           r.acceptedAtNanos = clock.nanoTime();
           r.delivered = !settings.useAck();
-          return;
+          return List.of();
+        }
+        if (a.status() == 400 && reply.invalidEvent() >= 0 && reply.invalidEvent() < r.events) {
+          int bad = reply.invalidEvent();
+          refusedEvent(r, bad, "HTTP 400, " + reply.describe());
+          return replace(r, r.envelopes.subList(bad + 1, r.events));
+        }
+        if (a.status() == 413) {
+          if (r.events == 1) {
+            refusedEvent(r, 0, "HTTP 413: too large for the far side alone");
+            return replace(r, List.of());
+          }
+          int half = r.events / 2;
+          return replace(r, r.envelopes.subList(0, half), r.envelopes.subList(half, r.events));
         }
         if (!isTransient(a.status())) {
           throw refused(r, a.status(), reply);
@@ -228,6 +261,30 @@ public final class HecWriter implements EventWriter {
     }
   }
 
+  /** {@code r} is replaced by requests of these parts of its envelopes (empty parts: none). */
+  @SafeVarargs
+  private List<HecRequest> replace(HecRequest r, List<byte[]>... parts) throws IOException {
+    r.replaced = true;
+    List<HecRequest> out = new java.util.ArrayList<>(parts.length);
+    for (List<byte[]> part : parts) {
+      if (!part.isEmpty()) {
+        out.add(HecBatch.request(List.copyOf(part), settings.gzip()));
+      }
+    }
+    return out;
+  }
+
+  private void refusedEvent(HecRequest r, int index, String why) {
+    metrics.refused();
+    long now = clock.nanoTime();
+    if (now - lastRefusalLog >= LOG_EVERY_NANOS) {
+      lastRefusalLog = now;
+      LOG.warn("Sink {}: HEC at {} refused event {} of a request of {} ({}); it is dropped and counted"
+          + " in hec.refused, the rest of the batch goes on (logged at most once per 10 s)", sinkName,
+          settings.eventUri(), index, r.events, scrub(why));
+    }
+  }
+
   /**
    * Polls {@code /ack} until every request reads true, first after {@value #FIRST_POLL_MILLIS} ms,
    * then twice as long each time up to {@code hec.ackPollInterval}; sends again a request that has
@@ -241,7 +298,7 @@ public final class HecWriter implements EventWriter {
     while (true) {
       Map<Long, HecRequest> pending = new LinkedHashMap<>();
       for (HecRequest r : requests) {
-        if (!r.delivered) {
+        if (!r.delivered && !r.replaced) {
           pending.put(r.ackId, r);
         }
       }
@@ -257,14 +314,15 @@ public final class HecWriter implements EventWriter {
           r.delivered = true;
         }
       }
-      for (HecRequest r : requests) {
-        if (!r.delivered && clock.nanoTime() - r.acceptedAtNanos >= timeoutNanos) {
+      for (int i = 0; i < requests.size(); i++) {
+        HecRequest r = requests.get(i);
+        if (!r.delivered && !r.replaced && clock.nanoTime() - r.acceptedAtNanos >= timeoutNanos) {
           metrics.ackTimedOut();
           LOG.warn("Sink {}: HEC at {} has not acknowledged request {} ({} events) within {} s;"
               + " sending it again, as Splunk advises (its events may be indexed twice)",
               sinkName, settings.eventUri(), r.ackId, r.events, settings.ackTimeout().toSeconds());
           r.resend();
-          send(r);
+          requests.addAll(i + 1, send(r));
         }
       }
     }

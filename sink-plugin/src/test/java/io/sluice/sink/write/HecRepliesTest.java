@@ -19,13 +19,14 @@ class HecRepliesTest {
 
   @Test
   void repliesAreRead() {
-    assertEquals(new HecReplies.Reply(0, "Success", HecReplies.NO_ACK_ID),
+    assertEquals(new HecReplies.Reply(0, "Success", HecReplies.NO_ACK_ID, -1),
         reply("{\"text\":\"Success\",\"code\":0}"));
-    assertEquals(new HecReplies.Reply(0, "Success", 7), reply("{\"text\":\"Success\",\"code\":0,\"ackId\":7}"));
+    assertEquals(new HecReplies.Reply(0, "Success", 7, -1), reply("{\"text\":\"Success\",\"code\":0,\"ackId\":7}"));
     HecReplies.Reply bad = reply("{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":2}");
     assertEquals(6, bad.code());
     assertEquals("code 6 (Invalid data format)", bad.describe());
-    assertEquals(new HecReplies.Reply(0, "", HecReplies.NO_ACK_ID), reply("{\"code\":0,\"ackId\":\"x\"}"));
+    assertEquals(2, bad.invalidEvent());
+    assertEquals(new HecReplies.Reply(0, "", HecReplies.NO_ACK_ID, -1), reply("{\"code\":0,\"ackId\":\"x\"}"));
   }
 
   @Test

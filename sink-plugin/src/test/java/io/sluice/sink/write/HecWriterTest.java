@@ -237,9 +237,9 @@ class HecWriterTest {
     assertEquals(1, hec.events().size());
 
     for (Answer a : List.of(
-        Answer.of(400, "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":0}"),
+        Answer.of(400, "{\"text\":\"Data channel is missing\",\"code\":10}"),
         Answer.of(401, "{\"text\":\"Token is required\",\"code\":2}"),
-        Answer.of(404, "not found"), Answer.of(413, ""),
+        Answer.of(404, "not found"),
         Answer.of(200, "{\"text\":\"Incorrect index\",\"code\":7}"),
         Answer.of(200, "<html>a proxy's page</html>"))) {
       w.abort();
@@ -250,6 +250,33 @@ class HecWriterTest {
       assertFalse(refused.getMessage().contains(TOKEN), refused.getMessage());
     }
     assertEquals(List.of(), waits);
+  }
+
+  /**
+   * One event the far side will never take must not hold the sink back forever: the events before
+   * it were accepted (HEC's partial batch), it is dropped and counted, the rest goes again.
+   */
+  @Test
+  void anEventTheFarSideRefusesIsDroppedAndCountedAndTheRestGoesOn() throws IOException {
+    HecWriter w = writer("hec.batchSize", "4");
+    hec.answerEvents(Answer.of(400, "{\"text\":\"Incorrect index\",\"code\":7,\"invalid-event-number\":1}"));
+    append(w, 0, 6);
+    w.commit();
+    assertEquals(List.of(0, 1, 2, 3, 2, 3, 4, 5), received(), "0 accepted, 1 refused, 2 and 3 sent again");
+    assertEquals(1, metrics.refused);
+    assertEquals(List.of(), waits, "no waiting: the far side has said what it will not take");
+  }
+
+  /** 413: the request goes again in halves, down to a lone event, which is refused if still too large. */
+  @Test
+  void aRequestTooLargeForTheFarSideGoesAgainInHalves() throws IOException {
+    HecWriter w = writer("hec.batchSize", "4");
+    hec.answerEvents(Answer.of(413, ""), Answer.of(200, HecReceiver.SUCCESS), Answer.of(413, ""),
+        Answer.of(413, ""));
+    append(w, 0, 4);
+    w.commit();
+    assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3, 2, 3), received());
+    assertEquals(1, metrics.refused, "event 2, too large alone");
   }
 
   @Test
@@ -379,6 +406,7 @@ class HecWriterTest {
     int requests;
     int retries;
     int ackTimeouts;
+    int refused;
     final List<Integer> pending = new ArrayList<>();
 
     @Override
@@ -394,6 +422,11 @@ class HecWriterTest {
     @Override
     public void acksPending(int n) {
       pending.add(n);
+    }
+
+    @Override
+    public void refused() {
+      refused++;
     }
 
     @Override
