@@ -71,6 +71,13 @@ public final class HecWriter implements EventWriter {
   /** Replies are a few dozen bytes; a proxy's error page is cut here rather than held whole. */
   private static final int MAX_REPLY_BYTES = 64 * 1024;
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /**
+   * Requests sent before their acknowledgements are awaited, within a batch of many (a sink
+   * {@code batchSize} far above {@code hec.batchSize}): receivers refuse a channel more pending acks
+   * than a bound (Sluice's {@code ack.maxPendingPerChannel}, 1000 by default), and a writer that
+   * sent on without polling would wait for room that only its own polls make.
+   */
+  static final int MAX_UNACKNOWLEDGED = 100;
   /** The first wait before polling acknowledgements. */
   static final long FIRST_POLL_MILLIS = 10;
 
@@ -148,10 +155,16 @@ public final class HecWriter implements EventWriter {
       throw new IOException("the hec writer of sink " + sinkName + " is closed");
     }
     List<HecRequest> requests = batch.requests();
+    int unacknowledged = 0;
     for (int i = 0; i < requests.size(); i++) {
       HecRequest r = requests.get(i);
+      if (settings.useAck() && unacknowledged >= MAX_UNACKNOWLEDGED) {
+        awaitAcks(requests); // a receiver bounds the acks a channel may have pending (Sluice: 1000)
+        unacknowledged = 0;
+      }
       if (!r.accepted && !r.replaced) { // after a failed commit that was not aborted, go on where it stopped
         requests.addAll(i + 1, send(r));
+        unacknowledged++;
       }
     }
     if (settings.useAck()) {
@@ -298,7 +311,7 @@ public final class HecWriter implements EventWriter {
     while (true) {
       Map<Long, HecRequest> pending = new LinkedHashMap<>();
       for (HecRequest r : requests) {
-        if (!r.delivered && !r.replaced) {
+        if (r.accepted && !r.delivered && !r.replaced) { // not those of the batch still to send
           pending.put(r.ackId, r);
         }
       }
@@ -316,7 +329,7 @@ public final class HecWriter implements EventWriter {
       }
       for (int i = 0; i < requests.size(); i++) {
         HecRequest r = requests.get(i);
-        if (!r.delivered && !r.replaced && clock.nanoTime() - r.acceptedAtNanos >= timeoutNanos) {
+        if (r.accepted && !r.delivered && !r.replaced && clock.nanoTime() - r.acceptedAtNanos >= timeoutNanos) {
           metrics.ackTimedOut();
           LOG.warn("Sink {}: HEC at {} has not acknowledged request {} ({} events) within {} s;"
               + " sending it again, as Splunk advises (its events may be indexed twice)",

@@ -327,6 +327,21 @@ class HecWriterTest {
     assertEquals(range(0, 3), received(), "nothing resent");
   }
 
+  /** A batch of many requests polls for their acks every hundred, as receivers bound pending acks. */
+  @Test
+  void aBatchOfManyRequestsAwaitsTheirAcksEveryHundred() throws IOException {
+    hec.acks(1);
+    HecWriter w = writer("hec.useAck", "true", "hec.batchSize", "1");
+    append(w, 0, 250);
+    w.commit();
+    List<HecReceiver.Received> polls = hec.polls();
+    assertEquals(3, polls.size(), "after 100, after 200, and at the end");
+    assertTrue(polls.get(0).text().startsWith("{\"acks\":[0,1,") && polls.get(0).text().endsWith(",99]}"),
+        polls.get(0).text());
+    assertTrue(polls.get(2).text().startsWith("{\"acks\":[200,"), polls.get(2).text());
+    assertEquals(range(0, 250), received());
+  }
+
   @Test
   void aRequestNotAcknowledgedWithinTheTimeoutIsSentAgain() throws IOException {
     hec.acks(1).neverTrue(0);
