@@ -1,8 +1,9 @@
 package io.sluice.source.hec;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -27,33 +28,53 @@ final class Gunzip {
 
   private Gunzip() {}
 
+  /** Inflated bytes are collected in chunks of this size, then copied once into the body. */
+  private static final int CHUNK = 64 * 1024;
+
   /**
-   * The inflated body, whose bytes are taken from {@code budget} as they come (the caller gives
-   * back the body's length when done with it; on any failure, this gives back what it took).
+   * The inflated body. Its bytes are taken from {@code budget} twice as they come: once for the
+   * chunks they are collected in, once for the body they are copied into at the end (a buffer that
+   * grows by doubling would hold up to twice what it counts, and copy it again). The caller gives
+   * back twice the body's length when done with it; on any failure, this gives back what it took.
    * IOException when it is not gzip (or is cut short), TooLarge past the limit, NoRoom when the
    * budget runs out first.
    */
   static byte[] inflate(byte[] gzip, int maxBytes, BodyBudget budget) throws IOException, TooLarge, NoRoom {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, Math.max(256, 4 * gzip.length)));
-    byte[] chunk = new byte[8192];
+    List<byte[]> chunks = new ArrayList<>();
+    int size = 0;
     boolean done = false;
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 8192)) {
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        if (out.size() + n > maxBytes) {
+      while (true) {
+        byte[] chunk = new byte[CHUNK];
+        int n = in.readNBytes(chunk, 0, CHUNK);
+        if (n == 0) {
+          break;
+        }
+        if (size + n > maxBytes) {
           throw new TooLarge(maxBytes);
         }
-        if (!budget.take(n)) {
+        if (!budget.take(2L * n)) {
           throw new NoRoom();
         }
-        out.write(chunk, 0, n);
+        chunks.add(chunk);
+        size += n;
+        if (n < CHUNK) {
+          break;
+        }
       }
       done = true;
     } finally {
       if (!done) {
-        budget.give(out.size());
+        budget.give(2L * size);
       }
     }
-    return out.toByteArray();
+    byte[] body = new byte[size];
+    int at = 0;
+    for (byte[] c : chunks) {
+      int n = Math.min(CHUNK, size - at);
+      System.arraycopy(c, 0, body, at, n);
+      at += n;
+    }
+    return body;
   }
 }

@@ -230,17 +230,20 @@ final class HecProtocol {
     } catch (IOException e) {
       return new Now(Answer.atEvent(HecReply.INVALID_DATA_FORMAT, 0)); // not gzip, or cut short
     }
+    // Gunzip took twice the inflated length: the body while it is parsed, and its events' copies
+    // of it until the request is answered.
+    long held = 2L * body.length;
     Decision d;
     try {
       d = decideBody(r, q, endpoint, token, channel, body);
     } catch (RuntimeException e) {
-      budget.give(body.length);
+      budget.give(held);
       throw e;
     }
     if (d instanceof Deliver deliver) {
-      return deliver.holding(body.length); // its events hold copies until it is answered
+      return deliver.holding(held);
     }
-    budget.give(body.length);
+    budget.give(held);
     return d;
   }
 
