@@ -59,12 +59,25 @@ class SourceMemoryBoundsTest {
         """.formatted(sourceType, port, throttled);
   }
 
-  /** Heap in use right after a full GC in the agent: what it really holds. */
+  /**
+   * Heap in use right after a full GC in the agent: what it really holds. Read from each heap
+   * pool's usage as the GC left it, not from the heap's usage a moment later: under a flood that
+   * allocates hundreds of MiB a second (inflating gzip bombs), the garbage made between the GC and
+   * the read would count as held.
+   */
   private static long heapAfterGc(FlumeAgent agent) throws Exception {
     ObjectName memory = new ObjectName("java.lang:type=Memory");
     agent.jmx().invoke(memory, "gc", null, null);
-    CompositeData usage = (CompositeData) agent.jmx().getAttribute(memory, "HeapMemoryUsage");
-    return MemoryUsage.from(usage).getUsed();
+    long used = 0;
+    for (ObjectName pool : agent.jmx().queryNames(new ObjectName("java.lang:type=MemoryPool,name=*"), null)) {
+      if ("HEAP".equals(String.valueOf(agent.jmx().getAttribute(pool, "Type")))) {
+        CompositeData after = (CompositeData) agent.jmx().getAttribute(pool, "CollectionUsage");
+        if (after != null) {
+          used += MemoryUsage.from(after).getUsed();
+        }
+      }
+    }
+    return used;
   }
 
   @Test
@@ -252,12 +265,12 @@ class SourceMemoryBoundsTest {
       assertTrue(statuses.getOrDefault(429, new AtomicLong()).get() > 0, "the flood token was limited: " + statuses);
       assertTrue(statuses.getOrDefault(413, new AtomicLong()).get() + statuses.getOrDefault(-1, new AtomicLong()).get() > 0,
           "bombs and oversized bodies were refused: " + statuses);
-      // The bodies held together are counted against maxBufferedBytes (64 MiB; a body counts twice
-      // its length, an inflated one twice its inflated length). Measured during the flood: 110 to
-      // 280 MiB more, on a 512 MiB heap with -XX:+ExitOnOutOfMemoryError; what beyond the bodies
-      // takes it is not yet attributed (see the README). Unbounded, 16 connections inflating 64 MiB
-      // bombs would exhaust it.
-      assertTrue(peak - before < 320L << 20, "heap after GC during the flood grew by " + ((peak - before) >> 20) + " MiB");
+      // 16 connections hold bodies counted against maxBufferedBytes (64 MiB; a body twice its
+      // length, an inflated one twice its inflated length): the heap holds about that, and the events
+      // taken meanwhile.
+      System.out.println("hec flood: heap after GC grew by " + ((peak - before) >> 20) + " MiB at most during the flood, "
+          + ((after - before) >> 20) + " MiB after it; " + statuses);
+      assertTrue(peak - before < 128L << 20, "heap after GC during the flood grew by " + ((peak - before) >> 20) + " MiB");
       assertTrue(after - before < 32L << 20, "heap after GC after the flood grew by " + ((after - before) >> 20) + " MiB");
     }
   }
