@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.it.harness.Command;
 import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.HecClient;
 import io.sluice.it.harness.NdjsonFiles;
 import io.sluice.it.harness.Ports;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -333,7 +332,7 @@ class HecSourceEndToEndTest {
       java.io.InputStream in = new java.io.BufferedInputStream(flood.getInputStream());
       OutputStream out = flood.getOutputStream();
       java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
-      HecClientSide calm = new HecClientSide(port);
+      HecClient calm = new HecClient(port, OPS, "ca1a0000-0000-4000-8000-000000000002");
       int calmServed = 0;
       int calmSent = 0;
       int sent = 0;
@@ -345,7 +344,7 @@ class HecSourceEndToEndTest {
         statuses.merge(readStatus(in), 1, Integer::sum);
         sent++;
         if (System.nanoTime() >= nextCalm) {
-          calmServed += calm.post() == 200 ? 1 : 0;
+          calmServed += calm.post("/services/collector", "{\"event\":\"calm\"}").status() == 200 ? 1 : 0;
           calmSent++;
           nextCalm += 100_000_000L;
         }
@@ -363,23 +362,6 @@ class HecSourceEndToEndTest {
       assertTrue(calmSent >= 25, "the authenticated client posted all along: " + calmSent);
       assertEquals(calmSent, calmServed, "the authenticated client elsewhere was served every time");
       assertEquals(calmServed, agent.counter("org.apache.flume.sluice:name=source.hec.tokens.ops.events", "Count"));
-    }
-  }
-
-  /** The authenticated client of the preAuthLimit test, from 127.0.0.1. */
-  private static final class HecClientSide {
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-    private final java.net.URI uri;
-
-    HecClientSide(int port) {
-      uri = java.net.URI.create("http://127.0.0.1:" + port + "/services/collector");
-    }
-
-    int post() throws Exception {
-      return http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Splunk " + OPS)
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"event\":\"calm\"}")).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
   }
 

@@ -3,10 +3,12 @@ package io.sluice.sink;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flume.Channel;
 import org.apache.flume.Event;
+import org.apache.flume.Transaction;
 import org.apache.flume.event.EventBuilder;
 
-/** Events as Sluice's syslog sources make them, for the sink's tests. */
+/** Events as Sluice's syslog sources make them, and what a channel holds of them, for the sink's tests. */
 final class SyslogTestEvents {
 
   private SyslogTestEvents() {}
@@ -23,5 +25,18 @@ final class SyslogTestEvents {
     }
     h.put("host", "web1");
     return EventBuilder.withBody("message " + i, StandardCharsets.UTF_8, h);
+  }
+
+  /** How many events {@code c} holds (taken, then rolled back). */
+  static int sizeOf(Channel c) {
+    int n = 0;
+    Transaction tx = c.getTransaction();
+    tx.begin();
+    while (c.take() != null) {
+      n++;
+    }
+    tx.rollback();
+    tx.close();
+    return n;
   }
 }

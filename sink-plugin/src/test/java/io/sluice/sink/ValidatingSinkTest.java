@@ -181,16 +181,9 @@ class ValidatingSinkTest {
   }
 
   private static int sizeOf(Channel c) {
-    int n = 0;
-    Transaction tx = c.getTransaction();
-    tx.begin();
-    while (c.take() != null) {
-      n++;
-    }
-    tx.rollback();
-    tx.close();
-    return n;
+    return SyslogTestEvents.sizeOf(c);
   }
+
 
   @Test
   void badSettingsStopTheSinkAtConfigureTimeNamingTheKey() {
