@@ -44,9 +44,10 @@ import tools.jackson.databind.node.StringNode;
  *
  * <p>Limits ({@link DocumentLimits}): an event whose body and header text (names and values) are
  * longer than {@code maxDocumentBytes} is refused after one pass over its headers, before anything
- * is built or copied; a document whose JSON is longer is refused once it is written, before anyone
- * validates it; an {@code event} body that is not one JSON value within {@code maxNestingDepth} is
- * refused while it is read. A refused event gets an {@link EventDocument} that says why.
+ * is built or copied (which bounds what a schema then validates); an {@code event} body that is
+ * not one JSON value within {@code maxNestingDepth} is refused while it is read. A refused event
+ * gets an {@link EventDocument} that says why. The JSON is written later, for a valid document
+ * alone, and one longer than {@code maxDocumentBytes} is refused then ({@link EventDocument#json}).
  *
  * <p>Thread-safe; one mapper serves a sink.
  */
@@ -153,12 +154,12 @@ public final class DocumentMapper {
 
     // room for the text, its quotes and field names: rarely too small, never much too large
     int expected = (int) Math.min(Integer.MAX_VALUE - 16, h.chars + 8L * h.count + bodyBytes + 256);
-    byte[] json = new DocumentJson(expected, writer).write(doc, messageUtf8);
-    if (json.length > limits.maxDocumentBytes()) {
-      return EventDocument.refused("document of " + json.length + " bytes is larger than "
-          + "maxDocumentBytes (" + limits.maxDocumentBytes() + ")");
-    }
-    return EventDocument.of(doc, json);
+    return EventDocument.of(doc, new EventDocument.Writing(this, messageUtf8, expected));
+  }
+
+  /** The JSON of a document this mapper made (see {@link EventDocument#json}). */
+  byte[] write(ObjectNode doc, byte[] messageUtf8, int expectedBytes) {
+    return new DocumentJson(expectedBytes, writer).write(doc, messageUtf8);
   }
 
   /** {@code hec.fields} as an object; when it is not one (or not JSON), its text joins the others. */

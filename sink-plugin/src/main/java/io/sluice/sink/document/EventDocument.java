@@ -4,25 +4,32 @@ import java.util.Objects;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An event's document, as a tree (what a schema validates) and as its JSON (what a writer writes:
- * UTF-8, one line, no line end); or the reason the event has none, when it is beyond a limit.
+ * An event's document: the tree (what a schema validates) and, written from it when first asked
+ * for, its JSON (what a writer writes: UTF-8, one line, no line end); or the reason the event has
+ * none, when it is beyond a limit.
  *
- * <p>The tree and the bytes are the same document: do not modify the tree.
+ * <p>The JSON is written only when asked for, as a writer does for valid documents alone: an
+ * invalid one goes to the dead letter as the event came, and the {@code null} writer writes
+ * nothing. Not thread-safe (a sink's one thread uses it). Do not modify the tree.
  */
 public final class EventDocument {
 
   private final ObjectNode tree;
-  private final byte[] json;
-  private final String refusal;
+  private final Writing writing; // how to write the JSON; null once written, or when refused
+  private byte[] json;
+  private String refusal;
 
-  private EventDocument(ObjectNode tree, byte[] json, String refusal) {
+  /** What writing the tree as JSON needs, kept from the mapping. */
+  record Writing(DocumentMapper mapper, byte[] messageUtf8, int expectedBytes) {}
+
+  private EventDocument(ObjectNode tree, Writing writing, String refusal) {
     this.tree = tree;
-    this.json = json;
+    this.writing = writing;
     this.refusal = refusal;
   }
 
-  static EventDocument of(ObjectNode tree, byte[] json) {
-    return new EventDocument(Objects.requireNonNull(tree), Objects.requireNonNull(json), null);
+  static EventDocument of(ObjectNode tree, Writing writing) {
+    return new EventDocument(Objects.requireNonNull(tree), Objects.requireNonNull(writing), null);
   }
 
   static EventDocument refused(String reason) {
@@ -31,7 +38,7 @@ public final class EventDocument {
 
   /** False when the event is beyond a limit: then only {@link #refusal} is there. */
   public boolean isMapped() {
-    return refusal == null;
+    return tree != null;
   }
 
   public ObjectNode tree() {
@@ -41,21 +48,34 @@ public final class EventDocument {
     return tree;
   }
 
-  /** UTF-8 JSON text, one line, without its line end. */
+  /**
+   * UTF-8 JSON text, one line, without its line end; written on the first call. Null when the
+   * text is longer than {@code maxDocumentBytes}: then {@link #refusal} says so.
+   */
   public byte[] json() {
-    if (json == null) {
+    if (tree == null) {
       throw new IllegalStateException("no document: " + refusal);
+    }
+    if (json == null && refusal == null) {
+      byte[] written = writing.mapper().write(tree, writing.messageUtf8(), writing.expectedBytes());
+      long max = writing.mapper().limits().maxDocumentBytes();
+      if (written.length > max) {
+        refusal = "document of " + written.length + " bytes is larger than maxDocumentBytes ("
+            + max + ")";
+      } else {
+        json = written;
+      }
     }
     return json;
   }
 
-  /** Why the event has no document, naming the limit; null when it has one. */
+  /** Why the event has no document (or no JSON, once {@link #json} found it too long); else null. */
   public String refusal() {
     return refusal;
   }
 
   @Override
   public String toString() {
-    return refusal == null ? tree.toString() : "refused: " + refusal;
+    return tree == null ? "refused: " + refusal : tree.toString();
   }
 }

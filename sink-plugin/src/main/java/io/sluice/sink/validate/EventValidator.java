@@ -5,9 +5,10 @@ import io.sluice.sink.document.EventDocument;
 import java.util.Map;
 
 /**
- * What ValidatingSink does with each event before it writes: map it to its document, then check
- * the document against the schema that applies. An event beyond a limit is invalid without being
- * validated. Thread-safe; never throws for any event.
+ * What ValidatingSink does with each event before it writes: map it to its document, check the
+ * document against the schema that applies, and write a valid one's JSON. An event beyond a limit
+ * is invalid without being validated; a valid document whose JSON is beyond {@code
+ * maxDocumentBytes} is invalid too. Thread-safe; never throws for any event.
  */
 public final class EventValidator {
 
@@ -24,7 +25,11 @@ public final class EventValidator {
     if (!d.isMapped()) {
       return new CheckedEvent(d, Validation.refused(d.refusal()));
     }
-    return new CheckedEvent(d, schemas.validate(headers, d.tree()));
+    Validation v = schemas.validate(headers, d.tree());
+    if (v.isValid() && d.json() == null) { // valid, but its JSON is beyond maxDocumentBytes
+      return new CheckedEvent(d, Validation.refused(d.refusal()));
+    }
+    return new CheckedEvent(d, v);
   }
 
   public DocumentSchemas schemas() {

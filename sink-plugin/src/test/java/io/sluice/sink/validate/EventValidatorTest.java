@@ -56,6 +56,19 @@ class EventValidatorTest {
   }
 
   @Test
+  void aValidDocumentWhoseJsonIsBeyondTheLimitIsInvalid() {
+    // control characters take six characters each in JSON (\u0001): the event fits, its JSON does not
+    byte[] controls = new byte[1000];
+    Arrays.fill(controls, (byte) 1);
+    EventValidator open = new EventValidator(new DocumentMapper(new DocumentLimits(4096, 16)), DocumentSchemas.none());
+    CheckedEvent c = open.check(Map.of(), controls);
+    assertFalse(c.isValid());
+    assertNull(c.validation().schema());
+    assertEquals("document of 6014 bytes is larger than maxDocumentBytes (4096)", c.validation().errors().get(0));
+    assertTrue(c.document().isMapped());
+  }
+
+  @Test
   void withoutASchemaEveryEventWithinTheLimitsIsValid() {
     EventValidator open = new EventValidator(new DocumentMapper(DocumentLimits.DEFAULTS), DocumentSchemas.none());
     Events.Event e = Events.hecString();
