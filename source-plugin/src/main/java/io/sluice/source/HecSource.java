@@ -1,5 +1,6 @@
 package io.sluice.source;
 
+import io.sluice.core.config.ByteSize;
 import static io.sluice.core.config.ConfigValues.between;
 import static io.sluice.core.config.ConfigValues.duration;
 
@@ -114,17 +115,16 @@ public class HecSource extends SslContextAwareAbstractSource
     }
     // A token of the file may start using acks later: the source is then ready for them.
     ackSettings = tokensFile != null || tokens.tokens().stream().anyMatch(HecToken::useAck) ? ackSettings(ctx) : null;
-    maxContentLength = (int) between("maxContentLength", ctx.getString("maxContentLength",
+    maxContentLength = (int) ByteSize.parse("maxContentLength", ctx.getString("maxContentLength",
         Integer.toString(4 << 20)), 1024, MAX_BYTES);
     long defaultBudget = Math.max(2L * maxContentLength, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
-    maxBufferedBytes = ConfigValues.between("maxBufferedBytes", ctx.getString("maxBufferedBytes",
-        Long.toString(defaultBudget)), 2L * maxContentLength, Long.MAX_VALUE / 4, "any size (bytes; at least"
-        + " twice maxContentLength)");
+    maxBufferedBytes = ByteSize.parse("maxBufferedBytes", ctx.getString("maxBufferedBytes",
+        Long.toString(defaultBudget)), 2L * maxContentLength, 1L << 60);
     limits = new BodyLimits(
-        (int) between("maxDecompressedLength", ctx.getString("maxDecompressedLength",
+        (int) ByteSize.parse("maxDecompressedLength", ctx.getString("maxDecompressedLength",
             Integer.toString(16 << 20)), 1024, MAX_BYTES),
         (int) between("maxEventsPerRequest", ctx.getString("maxEventsPerRequest", "100000"), 1, MAX_BYTES),
-        (int) between("maxEventSize", ctx.getString("maxEventSize", Integer.toString(1 << 20)), 16, MAX_BYTES),
+        (int) ByteSize.parse("maxEventSize", ctx.getString("maxEventSize", Integer.toString(1 << 20)), 16, MAX_BYTES),
         (int) between("maxNestingDepth", ctx.getString("maxNestingDepth", "64"), 1, 1000));
     threads = (int) between("threads", ctx.getString("threads",
         Integer.toString(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()))), 1, MAX_THREADS);

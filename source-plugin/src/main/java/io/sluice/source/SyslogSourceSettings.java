@@ -1,5 +1,6 @@
 package io.sluice.source;
 
+import io.sluice.core.config.ByteSize;
 import static io.sluice.core.config.ConfigValues.atLeast;
 
 import io.sluice.core.config.ConfigValues;
@@ -35,11 +36,8 @@ public record SyslogSourceSettings(String host, int port, KeepFields keepFields,
       throw ConfigValues.invalid("keepFields", ctx.getString("keepFields"),
           "none, all, or some of: priority version timestamp hostname");
     }
-    long eventSize = atLeast("eventSize",
-        ctx.getString("eventSize", Integer.toString(defaultEventSize)), 16);
-    if (eventSize > maxEventSize) {
-      throw ConfigValues.invalid("eventSize", Long.toString(eventSize), "at most " + maxEventSize);
-    }
+    long eventSize = ByteSize.parse("eventSize",
+        ctx.getString("eventSize", Integer.toString(defaultEventSize)), 16, maxEventSize);
     long batchSize = atLeast("batchSize", ctx.getString("batchSize", "100"), 1);
     if (batchSize > 100_000) {
       throw ConfigValues.invalid("batchSize", Long.toString(batchSize), "at most 100000");

@@ -1,5 +1,6 @@
 package io.sluice.source;
 
+import io.sluice.core.config.ByteSize;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.source.net.Transport;
 import io.sluice.source.udp.UdpReaders;
@@ -51,9 +52,8 @@ public class SyslogUdpSource extends AbstractSource
           + " using 1", getName(), readers, Transport.describe());
       readers = 1;
     }
-    long rcvbuf = ConfigValues.atLeast("receiveBufferBytes",
-        ctx.getString("receiveBufferBytes", Integer.toString(8 << 20)), 65536);
-    receiveBufferBytes = (int) Math.min(Integer.MAX_VALUE, rcvbuf);
+    receiveBufferBytes = (int) ByteSize.parse("receiveBufferBytes",
+        ctx.getString("receiveBufferBytes", Integer.toString(8 << 20)), 65536, Integer.MAX_VALUE);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sluice.sink.document;
 
+import io.sluice.core.config.ByteSize;
 import io.sluice.core.config.ConfigValues;
 import java.util.Map;
 
@@ -49,15 +50,14 @@ public record DocumentLimits(int maxDocumentBytes, int maxNestingDepth) {
     String bytes = config.get(MAX_DOCUMENT_BYTES);
     String depth = config.get(MAX_NESTING_DEPTH);
     return new DocumentLimits(
-        bytes == null ? DEFAULT_MAX_DOCUMENT_BYTES : (int) ConfigValues.between(MAX_DOCUMENT_BYTES,
-            bytes, MIN_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_LIMIT, MAX_DOCUMENT_BYTES_LIMIT + " (64 MiB)"),
+        bytes == null ? DEFAULT_MAX_DOCUMENT_BYTES
+            : (int) ByteSize.parse(MAX_DOCUMENT_BYTES, bytes, MIN_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES_LIMIT),
         depth == null ? DEFAULT_MAX_NESTING_DEPTH
             : (int) ConfigValues.between(MAX_NESTING_DEPTH, depth, 1, MAX_NESTING_DEPTH_LIMIT));
   }
 
   private static String documentBytesForm() {
-    return "a whole number of at least " + MIN_DOCUMENT_BYTES + " and at most "
-        + MAX_DOCUMENT_BYTES_LIMIT + " (64 MiB)";
+    return "a size from " + ByteSize.format(MIN_DOCUMENT_BYTES) + " to " + ByteSize.format(MAX_DOCUMENT_BYTES_LIMIT);
   }
 
   private static String nestingDepthForm() {

@@ -1,5 +1,7 @@
 package io.sluice.sink.write;
 
+import io.sluice.core.config.ByteSize;
+
 import io.sluice.core.config.ConfigValues;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -22,20 +22,21 @@ class DocumentLimitsTest {
     DocumentLimits l = DocumentLimits.from(Map.of("maxDocumentBytes", "65536", "maxNestingDepth", "8"));
     assertEquals(65_536, l.maxDocumentBytes());
     assertEquals(8, l.maxNestingDepth());
+    assertEquals(2 << 20, DocumentLimits.from(Map.of("maxDocumentBytes", "2MiB")).maxDocumentBytes());
   }
 
   @Test
   void badValuesNameTheKeyAndTheAcceptedForm() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DocumentLimits.from(Map.of("maxDocumentBytes", "1m")));
-    assertTrue(e.getMessage().startsWith("Invalid value for 'maxDocumentBytes': '1m'; expected a whole number"),
-        e.getMessage());
+    assertEquals("Invalid value for 'maxDocumentBytes': '1m'; expected a size in bytes or with a unit"
+        + " KiB, MiB or GiB, such as 64KiB or 128MiB, from 256 bytes to 64MiB", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> DocumentLimits.from(Map.of("maxDocumentBytes", "100")));
-    assertTrue(e.getMessage().contains("at least 256"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("from 256 bytes to 64MiB"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> DocumentLimits.from(Map.of("maxDocumentBytes", "1000000000")));
-    assertTrue(e.getMessage().contains("64 MiB"), e.getMessage());
+        () -> DocumentLimits.from(Map.of("maxDocumentBytes", "65MiB")));
+    assertTrue(e.getMessage().endsWith("from 256 bytes to 64MiB"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> DocumentLimits.from(Map.of("maxNestingDepth", "0")));
     assertTrue(e.getMessage().startsWith("Invalid value for 'maxNestingDepth': '0'"), e.getMessage());

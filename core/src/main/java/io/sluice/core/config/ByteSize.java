@@ -1,6 +1,5 @@
-package io.sluice.sink.write;
+package io.sluice.core.config;
 
-import io.sluice.core.config.ConfigValues;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,7 +59,7 @@ public final class ByteSize {
     if (bytes != 0 && bytes % (1L << 10) == 0) {
       return (bytes >> 10) + "KiB";
     }
-    return bytes + " bytes";
+    return bytes + (bytes == 1 ? " byte" : " bytes");
   }
 
   private static long unit(String suffix) {
