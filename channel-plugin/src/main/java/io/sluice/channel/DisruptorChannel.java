@@ -9,6 +9,7 @@ import io.sluice.core.Headers;
 import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.pipeline.ImmediateCommit;
+import io.sluice.core.pipeline.TakeNow;
 import io.sluice.core.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * fails at once rather than waiting {@code keep-alive} for room.
  */
 public class DisruptorChannel extends AbstractChannel
-    implements TransactionCapacitySupported, ImmediateCommit, DeferredRoom {
+    implements TransactionCapacitySupported, ImmediateCommit, DeferredRoom, TakeNow {
 
   private static final Logger LOG = LoggerFactory.getLogger(DisruptorChannel.class);
 
@@ -280,9 +281,15 @@ public class DisruptorChannel extends AbstractChannel
     thisThreads().put(event);
   }
 
+  /** The next event, waiting up to {@code keep-alive} for one, as MemoryChannel's take does. */
   @Override
   public Event take() {
-    return thisThreads().take();
+    return thisThreads().take(true);
+  }
+
+  @Override
+  public Event takeNow() {
+    return thisThreads().take(false);
   }
 
   private DisruptorTransaction thisThreads() {
@@ -339,15 +346,13 @@ public class DisruptorChannel extends AbstractChannel
     }
 
     @Override
-    protected Event doTake() throws InterruptedException {
+    protected Event doTake(boolean wait) throws InterruptedException {
       takeAttempts++;
       if (taken.size() >= capacity) {
         throw new ChannelException("Take list for DisruptorChannel " + getName()
             + " transaction is full (transactionCapacity " + capacity + ")");
       }
-      // Only a transaction's first take waits for events: a sink filling a batch then commits
-      // what it has at once instead of waiting keep-alive for each missing event.
-      Taken<Event> t = store.take(taken.isEmpty() ? keepAliveNanos : 0);
+      Taken<Event> t = store.take(wait ? keepAliveNanos : 0);
       if (t == null) {
         return null;
       }

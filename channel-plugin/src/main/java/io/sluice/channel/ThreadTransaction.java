@@ -53,8 +53,8 @@ abstract class ThreadTransaction {
   /** Stages a put (state OPEN, event not null). */
   protected abstract void doPut(Event event) throws InterruptedException;
 
-  /** Takes an event for this transaction, or null (state OPEN). */
-  protected abstract Event doTake() throws InterruptedException;
+  /** Takes an event for this transaction, or null (state OPEN); {@code wait}: up to keep-alive. */
+  protected abstract Event doTake(boolean wait) throws InterruptedException;
 
   /** Commits; {@code immediate}: without waiting for room. On an exception, nothing changed. */
   protected abstract void doCommit(boolean immediate) throws InterruptedException;
@@ -88,10 +88,10 @@ abstract class ThreadTransaction {
     }
   }
 
-  final Event take() {
+  final Event take(boolean wait) {
     checkOpen("take()");
     try {
-      return doTake();
+      return doTake(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;

@@ -1,6 +1,7 @@
 package io.sluice.sink;
 
 import io.sluice.core.pipeline.DurablyHandled;
+import io.sluice.core.pipeline.TakeNow;
 import io.sluice.core.time.Clock;
 import io.sluice.sink.document.DocumentLimits;
 import io.sluice.sink.document.DocumentMapper;
@@ -152,8 +153,11 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
     tx.begin();
     try {
       taken.clear();
+      // The first take waits for an event; the others take what is there (TakeNow), so that a
+      // batch is written when the stream pauses rather than keep-alive later.
+      TakeNow now = channel instanceof TakeNow t ? t : null;
       for (int i = 0; i < settings.batchSize(); i++) {
-        Event e = channel.take();
+        Event e = i > 0 && now != null ? now.takeNow() : channel.take();
         if (e == null) {
           break;
         }
