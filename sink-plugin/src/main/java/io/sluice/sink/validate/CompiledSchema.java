@@ -1,5 +1,6 @@
 package io.sluice.sink.validate;
 
+import com.networknt.schema.regex.RegularExpressions;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,15 +35,23 @@ final class CompiledSchema {
     Verdict test(JsonNode instance, Budget budget);
   }
 
-  /** What one validation may still spend: the limits of {@link DocumentSchema}. */
+  /**
+   * What one validation may still spend. networknt counts its steps differently (a step per schema
+   * applied as well as per keyword: about four of its steps to one of these on a large {@code
+   * fields} object), and a document past its limit is invalid. So the shortcut gives up at a
+   * sixteenth of that limit, far below any document networknt would stop, and leaves larger ones to
+   * networknt to decide; the event documents the shortcut exists for take a few hundred steps.
+   */
   static final class Budget {
+    static final long MAX_STEPS = DocumentSchema.MAX_STEPS / 16;
+
     private long steps;
     private int depth;
     private boolean exhausted;
 
     /** Counts one keyword's evaluation; false (and the validation undecided) past the limit. */
     boolean step() {
-      if (++steps > DocumentSchema.MAX_STEPS) {
+      if (++steps > MAX_STEPS) {
         exhausted = true;
       }
       return !exhausted;
@@ -232,7 +241,11 @@ final class CompiledSchema {
 
   private static Check pattern(String regex) {
     try {
-      Pattern p = Pattern.compile(regex); // as networknt's default, java.util.regex, unanchored
+      // Exactly as networknt's default (JDKRegularExpression): '$' made an end-of-input anchor
+      // (java.util.regex's also matches before a final line end: "main\n" would pass
+      // "^[a-z]+$"), long-form property names rewritten; java.util.regex, unanchored.
+      Pattern p = Pattern.compile(RegularExpressions.replaceLongformCharacterProperties(
+          RegularExpressions.replaceDollarAnchors(regex)));
       return new Matches(p);
     } catch (PatternSyntaxException e) {
       return UNKNOWN;

@@ -145,6 +145,38 @@ class CompiledSchemaTest {
     assertFalse(s.validate(doc).isValid());
   }
 
+  /** networknt counts about four steps to the shortcut's one here: it must decide such documents. */
+  @Test
+  void aDocumentNetworkntWouldStopForItsStepsIsLeftToNetworknt() throws IOException {
+    DocumentSchema hec = SchemaSettings.from(Map.of("schema", Shipped.hec())).load().schemaFor(Map.of());
+    DocumentMapper mapper = new DocumentMapper(DocumentLimits.DEFAULTS);
+    for (int n : new int[] {1_500, 3_000, 4_900}) {
+      StringBuilder fields = new StringBuilder("{");
+      for (int i = 0; i < n; i++) {
+        fields.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":\"v\"");
+      }
+      JsonNode doc = mapper.map(Map.of("timestamp", "1795420800000", "host", "web1", "index", "main",
+          "hec.fields", fields.append('}').toString(), "hec.token", "ops", "sluice.eventId", "e2",
+          "sluice.receivedAt", "1795420800001"), "hello".getBytes(StandardCharsets.UTF_8)).tree();
+      assertEquals(Verdict.UNKNOWN, hec.shortcut(doc), n + " fields");
+      assertEquals(hec.validatedByNetworknt(doc).isValid(), hec.validate(doc).isValid(), n + " fields");
+    }
+  }
+
+  /** As networknt: '$' ends the input, not a line ("main\n" is no index), long-form property names work. */
+  @Test
+  void patternsMatchAsNetworkntsDo() throws IOException {
+    DocumentSchema s = load("{\"properties\":{\"index\":{\"type\":\"string\",\"pattern\":\"^[a-z0-9][a-z0-9_-]{0,79}$\"},"
+        + "\"word\":{\"pattern\":\"^\\\\p{Letter}+$\"}}}");
+    for (String doc : new String[] {"{\"index\":\"main\\n\"}", "{\"index\":\"main\"}", "{\"word\":\"abc\"}",
+        "{\"word\":\"ab1\"}", "{\"word\":\"abc\\n\"}"}) {
+      JsonNode d = JSON.readTree(doc);
+      boolean networknt = s.validatedByNetworknt(d).isValid();
+      assertEquals(networknt ? Verdict.VALID : Verdict.INVALID, s.shortcut(d), doc);
+    }
+    assertFalse(s.validate(JSON.readTree("{\"index\":\"main\\n\"}")).isValid());
+  }
+
   @Test
   void aSchemaThatRefersToItselfWithoutEndIsStoppedAtTheDepthLimit() throws IOException {
     DocumentSchema s = load("{\"$defs\":{\"loop\":{\"$ref\":\"#/$defs/loop\"}},\"$ref\":\"#/$defs/loop\"}");
