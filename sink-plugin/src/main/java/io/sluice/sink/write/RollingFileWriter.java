@@ -2,6 +2,7 @@ package io.sluice.sink.write;
 
 import io.sluice.core.time.Clock;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
@@ -199,6 +200,8 @@ public final class RollingFileWriter implements EventWriter {
   /**
    * Forgets the batch under way, closes the file and renames it. If the batch cannot be truncated
    * away, the file keeps its {@code .inprogress} name (the next run recovers it) and this throws.
+   * A stopping sink's thread is interrupted: the interrupt is held off while the file is closed
+   * (it would close the channels this needs), and kept for the caller.
    */
   @Override
   public void close() throws IOException {
@@ -210,6 +213,7 @@ public final class RollingFileWriter implements EventWriter {
     if (f == null) {
       return;
     }
+    boolean interrupted = Thread.interrupted();
     try {
       if (f.channel != null && (f.uncommitted || f.dirty)) {
         f.encoder.discardBatch();
@@ -220,6 +224,9 @@ public final class RollingFileWriter implements EventWriter {
     } finally {
       f.closeChannel();
       file = null;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -248,9 +255,38 @@ public final class RollingFileWriter implements EventWriter {
 
   private void truncateBack(OpenFile f) throws IOException {
     f.dirty = true;
-    f.channel.truncate(f.committedLength);
-    f.channel.position(f.committedLength);
+    try {
+      f.channel.truncate(f.committedLength);
+      f.channel.position(f.committedLength);
+    } catch (ClosedChannelException e) {
+      cutThroughNewChannel(f);
+    }
     f.dirty = false;
+  }
+
+  /**
+   * Cuts the failed batch from a file whose channel was closed under the writer. Flume stops a
+   * sink by interrupting its thread, and an interrupt closes a FileChannel in the middle of a write
+   * or force ({@link java.nio.channels.ClosedByInterruptException}): the batch's bytes may be in
+   * the file, and its take is rolled back. So the file is opened again to cut them, with the
+   * interrupt held off until that is done; the file then waits, closed, to be renamed.
+   */
+  private void cutThroughNewChannel(OpenFile f) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try (FileChannel c = opener.open(f.inProgress, Set.of(StandardOpenOption.WRITE))) {
+      if (!f.stillAtItsPath()) {
+        throw new NoSuchFileException(f.inProgress.toString(), null, "replaced while being written");
+      }
+      c.truncate(f.committedLength);
+      if (settings.fsync()) {
+        c.force(false);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    f.closeChannel();
   }
 
   /** Closes {@code f}'s channel if open, then renames it (or deletes it if it holds nothing). */

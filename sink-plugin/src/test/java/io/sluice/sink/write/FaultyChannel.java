@@ -21,6 +21,8 @@ final class FaultyChannel extends FileChannel {
   /** Bytes writes may still store; then a write fails, after storing what fits. */
   long writeBudget = Long.MAX_VALUE;
   boolean failTruncate;
+  /** The next force is interrupted, as Flume's runner interrupts a stopping sink's thread. */
+  boolean interruptForce;
   int forces;
 
   FaultyChannel(Path path, FileChannel real) {
@@ -63,6 +65,10 @@ final class FaultyChannel extends FileChannel {
   @Override
   public void force(boolean metaData) throws IOException {
     forces++;
+    if (interruptForce) {
+      interruptForce = false;
+      Thread.currentThread().interrupt(); // the real force then fails and closes the real channel
+    }
     real.force(metaData);
   }
 

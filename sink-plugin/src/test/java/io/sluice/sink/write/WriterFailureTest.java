@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.time.ManualClock;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,6 +112,34 @@ class WriterFailureTest {
     ch.failTruncate = false;
     assertTrue(attempt(w, 2, 4));
     w.close();
+    assertEquals(docs(0, 4), finalLines(dir));
+  }
+
+  /**
+   * Flume stops a sink by interrupting its thread; an interrupt during the batch's force closes the
+   * file's channel with the batch in the file. The rolled-back batch must still be cut, so that a
+   * sink started again in the same process (a reload) writes it once.
+   */
+  @Test
+  void aBatchInterruptedByTheStopIsCutFromItsFileAndWrittenOnceAfterARestart() throws IOException {
+    Path dir = root.resolve("out");
+    FileWriterSettings fsync = new FileWriterSettings(dir, "sluice", 1 << 20, Duration.ofMinutes(5),
+        true, Compression.NONE);
+    RollingFileWriter w = new RollingFileWriter(fsync, "k1", clock, opener);
+    assertTrue(attempt(w, 0, 2));
+    w.append(doc(2));
+    opener.lastFile().interruptForce = true;
+    try {
+      assertThrows(ClosedByInterruptException.class, w::commit);
+      w.abort(); // as the sink does, its thread still interrupted
+      w.close();
+      assertTrue(Thread.currentThread().isInterrupted(), "the stop's interrupt is kept for Flume's runner");
+    } finally {
+      Thread.interrupted();
+    }
+    RollingFileWriter again = new RollingFileWriter(fsync, "k1", clock, opener);
+    assertTrue(attempt(again, 2, 4));
+    again.close();
     assertEquals(docs(0, 4), finalLines(dir));
   }
 
