@@ -15,7 +15,10 @@ import io.sluice.sink.write.NullWriter;
 import io.sluice.sink.write.RollingFileWriter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.flume.Channel;
@@ -49,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * part way is sent again whole.
  *
  * <p>After each commit, the events written, dead-lettered or dropped as invalid ({@code onInvalid =
- * drop}) are reported to {@link DurablyHandled}, for sources that acknowledge (HEC).
+ * drop}) are reported to {@link DurablyHandled}, for sources that acknowledge (HEC); not those the
+ * writer gave up on ({@link EventWriter#droppedByLastCommit}: HEC refused them for good), which
+ * are not counted as {@code written} either.
  */
 public class ValidatingSink extends AbstractSink implements Configurable, BatchSizeSupported {
 
@@ -68,6 +73,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   private Backoff backoff;
   private final List<Event> taken = new ArrayList<>();
   private final List<Event> handled = new ArrayList<>();
+  private final List<Event> appended = new ArrayList<>(); // the valid ones, in the writer's order
   private long lastFailureLog = System.nanoTime() - LOG_EVERY_NANOS;
 
   /** For tests, before configure(): the clock of file names and rolls, and how waits are made. */
@@ -186,10 +192,11 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   }
 
   /** What a batch came to, counted once its take is committed. */
-  private record Written(int valid, int invalid, int deadLettered, long bytes) {}
+  private record Written(int valid, int invalid, int deadLettered, int dropped, long bytes) {}
 
   private Written write(List<Event> batch) throws IOException {
     handled.clear();
+    appended.clear();
     int valid = 0;
     int invalid = 0;
     int deadLettered = 0;
@@ -205,7 +212,8 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
         writer.append(json, e.getHeaders()); // the hec writer's envelopes take metadata from them
         bytes += json.length;
         valid++;
-        handled.add(e);
+        appended.add(e);
+        handled.add(e); // unless the writer gives up on it (below)
       } else {
         invalid++;
         if (deadLetter != null) {
@@ -219,16 +227,35 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
       deadLetter.commit(); // first: a failure of the documents' commit then repeats only these
     }
     writer.commit();
+    int dropped = leaveOutDropped();
     // One histogram update per batch, not per event: the mean per event.
     metrics.validationMicros.update(validationNanos / 1000 / batch.size());
     metrics.writeMicros.update((System.nanoTime() - start - validationNanos) / 1000);
-    return new Written(valid, invalid, deadLettered, bytes);
+    return new Written(valid, invalid, deadLettered, dropped, bytes);
+  }
+
+  /**
+   * Leaves out of {@code handled} the documents the writer gave up on (HEC refused them for good:
+   * dropped, and counted by the writer in {@code hec.refused}): neither written nor dead-lettered,
+   * they must not turn an upstream acknowledgement true. Returns how many.
+   */
+  private int leaveOutDropped() {
+    List<Integer> dropped = writer.droppedByLastCommit();
+    if (dropped.isEmpty()) {
+      return 0;
+    }
+    Set<Event> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (int i : dropped) {
+      out.add(appended.get(i));
+    }
+    handled.removeIf(out::contains);
+    return out.size();
   }
 
   private void counted(Written w) {
     metrics.valid.inc(w.valid());
     metrics.invalid.inc(w.invalid());
-    metrics.written.inc(w.valid());
+    metrics.written.inc(w.valid() - w.dropped());
     metrics.bytes.inc(w.bytes());
     metrics.deadLetterWritten.inc(w.deadLettered());
     metrics.counter.addToEventDrainSuccessCount(taken.size());

@@ -231,6 +231,58 @@ class ValidatingSinkHecTest {
     assertEquals(0, sizeOf(channel));
   }
 
+  /**
+   * An event HEC refuses for good is dropped by the writer: it was neither written nor
+   * dead-lettered, so it is not reported handled (an upstream ack stays false) nor counted written;
+   * the rest of its batch is.
+   */
+  @Test
+  void anEventHecRefusesForGoodIsNotReportedHandledNorCountedWritten() {
+    start();
+    put(0, 10);
+    hec.answerEvents(Answer.of(400,
+        "{\"text\":\"Incorrect index\",\"code\":7,\"invalid-event-number\":1}"));
+    assertEquals(Sink.Status.READY, sink.process());
+    assertEquals(List.of(), waits, "not rolled back");
+    List<String> expected = new ArrayList<>(ids(0, 4));
+    expected.addAll(ids(2, 10));
+    assertEquals(expected, delivered(), "id-1 refused, the rest of its request again");
+    List<String> others = new ArrayList<>(ids(0, 10));
+    others.remove("id-1");
+    assertEquals(List.of(others), heard.stream().map(ValidatingSinkHecTest::eventIds).toList());
+    assertEquals(1, count("hec.refused"));
+    assertEquals(9, count("written"));
+    assertEquals(10, count("valid"));
+
+    put(10, 12);
+    assertEquals(Sink.Status.READY, sink.process());
+    assertEquals(ids(10, 12), eventIds(heard.get(1)), "the next batch whole: nothing left over");
+    assertEquals(11, count("written"));
+  }
+
+  private static List<String> eventIds(List<Event> events) {
+    return events.stream().map(e -> e.getHeaders().get("sluice.eventId")).toList();
+  }
+
+  /** Half a surrogate pair in a header must not fail the batch on every try (and wedge the sink). */
+  @Test
+  void aHostThatIsHalfASurrogatePairIsDeliveredNotRetriedForever() {
+    start();
+    Event e = event(0, true);
+    e.getHeaders().put("host", "web\ud800");
+    Transaction tx = channel.getTransaction();
+    tx.begin();
+    channel.put(e);
+    tx.commit();
+    tx.close();
+    assertEquals(Sink.Status.READY, sink.process());
+    assertEquals(List.of(), waits, "not rolled back");
+    assertEquals(ids(0, 1), delivered());
+    assertEquals("web\ud800", hec.envelopes().get(0).get("host").stringValue());
+    assertEquals(List.of(ids(0, 1)), heard.stream().map(ValidatingSinkHecTest::eventIds).toList());
+    assertEquals(0, sizeOf(channel));
+  }
+
   @Test
   void withAcksTheTakeCommitsOnlyOnceAcknowledged() {
     hec.acks(2);

@@ -2,6 +2,7 @@ package io.sluice.sink.write;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,17 @@ public interface EventWriter extends Closeable {
    * throws, the batch is neither committed nor forgotten: the caller aborts it.
    */
   void commit() throws IOException;
+
+  /**
+   * Which documents of the batch the last commit made durable this writer gave up on instead, by
+   * their place among that batch's appends (0: the first after the commit before), in increasing
+   * order: the destination refused them for good, and they were dropped, not written. Read after
+   * {@link #commit} returns, until the next commit or abort. None by default: a writer that drops
+   * nothing.
+   */
+  default List<Integer> droppedByLastCommit() {
+    return List.of();
+  }
 
   /**
    * Forgets everything appended since the last commit. When it throws, the batch may not be

@@ -18,6 +18,8 @@ final class HecBatch {
   private final boolean gzip;
   private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
   private List<byte[]> open = new ArrayList<>();
+  /** Envelopes added since the last clear: the place in the batch of the next one. */
+  private int added;
   private final List<HecRequest> sealed = new ArrayList<>();
 
   HecBatch(int maxEvents, boolean gzip) {
@@ -32,6 +34,7 @@ final class HecBatch {
     scratch.reset();
     HecEnvelope.write(scratch, document, headers);
     open.add(scratch.toByteArray());
+    added++;
     if (open.size() == maxEvents) {
       seal();
     }
@@ -49,15 +52,19 @@ final class HecBatch {
   void clear() {
     sealed.clear();
     open = new ArrayList<>();
+    added = 0;
   }
 
   private void seal() throws IOException {
-    sealed.add(request(open, gzip));
+    sealed.add(request(open, added - open.size(), gzip));
     open = new ArrayList<>();
   }
 
-  /** A request of these envelopes, one a line (Splunk allows whitespace between them). */
-  static HecRequest request(List<byte[]> envelopes, boolean gzip) throws IOException {
+  /**
+   * A request of these envelopes, one a line (Splunk allows whitespace between them); {@code
+   * first} is the place of the first in the batch.
+   */
+  static HecRequest request(List<byte[]> envelopes, int first, boolean gzip) throws IOException {
     int size = 0;
     for (byte[] e : envelopes) {
       size += e.length + 1;
@@ -67,7 +74,7 @@ final class HecBatch {
       raw.write(e);
       raw.write('\n');
     }
-    return new HecRequest(gzip ? gzip(raw) : raw.toByteArray(), envelopes);
+    return new HecRequest(gzip ? gzip(raw) : raw.toByteArray(), envelopes, first);
   }
 
   static byte[] gzip(ByteArrayOutputStream raw) throws IOException {

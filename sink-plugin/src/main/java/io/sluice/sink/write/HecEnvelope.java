@@ -14,9 +14,9 @@ import tools.jackson.core.io.JsonStringEncoder;
  * millisecond fraction, written as a JSON number: Splunk's documented {@code <sec>.<ms>} form,
  * which it never mistakes for milliseconds. Each metadata key is there only when its header is:
  * Splunk then applies the token's defaults. The document, already valid compact JSON, is copied
- * in as bytes rather than parsed and written again; the header values are escaped by Jackson's
- * encoder, so a quote, a backslash or a control character in a host name cannot break the
- * envelope.
+ * in as bytes rather than parsed and written again; the header values are escaped as Jackson
+ * escapes a String ({@link #writeString}), so a quote, a backslash, a control character or half a
+ * surrogate pair in a host name cannot break the envelope.
  */
 final class HecEnvelope {
 
@@ -27,6 +27,7 @@ final class HecEnvelope {
   private static final byte[] TIME = "{\"time\":".getBytes(US_ASCII);
   private static final byte[] EVENT = "\"event\":".getBytes(US_ASCII);
   private static final JsonStringEncoder ESCAPES = JsonStringEncoder.getInstance();
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(US_ASCII);
 
   private HecEnvelope() {}
 
@@ -47,15 +48,46 @@ final class HecEnvelope {
         out.writeBytes(key.getBytes(US_ASCII));
         out.write('"');
         out.write(':');
-        out.write('"');
-        out.writeBytes(ESCAPES.quoteAsUTF8(value));
-        out.write('"');
+        writeString(out, value);
         out.write(',');
       }
     }
     out.writeBytes(EVENT);
     out.writeBytes(document);
     out.write('}');
+  }
+
+  /**
+   * {@code value} quoted, byte for byte as Jackson's generator writes a String: Jackson's encoder
+   * escapes it, but for a lone half of a surrogate pair, which has no UTF-8 form and which the
+   * encoder refuses by throwing (the batch would then fail on every try and wedge the sink). That
+   * one is written as a six-character unicode escape, as the generator and DocumentJson do.
+   */
+  static void writeString(ByteArrayOutputStream out, String value) {
+    out.write('"');
+    int from = 0; // value[from, i) has no lone surrogate: the encoder's to write
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++; // a whole pair: four bytes of UTF-8, written by the encoder
+      } else if (Character.isSurrogate(c)) {
+        out.writeBytes(ESCAPES.quoteAsUTF8(value.subSequence(from, i)));
+        unicodeEscape(out, c);
+        from = i + 1;
+      }
+    }
+    out.writeBytes(ESCAPES.quoteAsUTF8(from == 0 ? value : value.subSequence(from, value.length())));
+    out.write('"');
+  }
+
+  /** A backslash, {@code u} and the char's four hex digits, upper case as Jackson writes them. */
+  private static void unicodeEscape(ByteArrayOutputStream out, char c) {
+    out.write('\\');
+    out.write('u');
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      out.write(HEX[c >> shift & 0xF]);
+    }
   }
 
   /**

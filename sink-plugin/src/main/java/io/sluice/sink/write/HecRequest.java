@@ -11,6 +11,8 @@ final class HecRequest {
   final int events;
   /** Its envelopes, uncompressed, so that a part of it can go again on its own. */
   final java.util.List<byte[]> envelopes;
+  /** The place of its first envelope among the batch's, so that a refused event can be named. */
+  final int first;
   /** Others took its place (its events after a refused one, or its halves): not awaited itself. */
   boolean replaced;
 
@@ -22,10 +24,11 @@ final class HecRequest {
   /** With acknowledgements: its ackId has read true; without, the same as accepted. */
   boolean delivered;
 
-  HecRequest(byte[] body, java.util.List<byte[]> envelopes) {
+  HecRequest(byte[] body, java.util.List<byte[]> envelopes, int first) {
     this.body = body;
     this.events = envelopes.size();
     this.envelopes = envelopes;
+    this.first = first;
   }
 
   /** It goes out again (its ack timed out): a new ackId will come with the new acceptance. */

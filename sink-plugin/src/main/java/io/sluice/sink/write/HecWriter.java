@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * sink rolls the batch back and tries it again later, which sends again the requests of the batch
  * that had been accepted. Delivery is therefore at least once: Splunk may index an event twice,
  * never zero times, except an event the far side itself refuses for good (named in a 400, or too
- * large alone): that one is counted ({@code hec.refused}) and dropped, so that one bad event does
- * not hold the sink back forever. An acknowledgement that does not read true within {@code hec.ackTimeout} makes
+ * large alone): that one is counted ({@code hec.refused}), dropped and named by {@link
+ * #droppedByLastCommit} (the sink does not report it handled), so that one bad event does not hold
+ * the sink back forever. An acknowledgement that does not read true within {@code hec.ackTimeout} makes
  * its request go again, as Splunk advises (it cannot tell a pending request from a lost one).
  *
  * <p>An interrupt (the sink stopping) ends any wait or request at once with {@link
@@ -91,6 +93,9 @@ public final class HecWriter implements EventWriter {
   private final HttpClient client;
   private final HecBatch batch;
   private final RetryTiming retryTiming;
+  /** The batch's events refused for good so far, by their place in it (see droppedByLastCommit). */
+  private final List<Integer> refusedInBatch = new ArrayList<>();
+  private List<Integer> droppedByLastCommit = List.of();
   private long lastRetryLog;
   private long lastAckLog;
   private long lastRefusalLog;
@@ -155,27 +160,62 @@ public final class HecWriter implements EventWriter {
       throw new IOException("the hec writer of sink " + sinkName + " is closed");
     }
     List<HecRequest> requests = batch.requests();
+    // Sending and awaiting alternate until nothing is left to send: a request whose ack timed out
+    // is only marked while acks are awaited, and what a refusal of its resend puts in its place
+    // (halves, the events after a refused one) must go out, and be awaited, like the rest.
+    long pollMillis = firstPollMillis();
+    do {
+      sendUnsent(requests);
+      if (settings.useAck()) {
+        pollMillis = awaitAcks(requests, pollMillis);
+      }
+    } while (requests.stream().anyMatch(HecWriter::unsent));
+    droppedByLastCommit = refusedInBatch.stream().sorted().toList();
+    refusedInBatch.clear();
+    batch.clear();
+  }
+
+  /**
+   * The documents of the batch last committed that the far side refused for good (named in a 400,
+   * or alone too large): dropped, counted in {@code hec.refused}, never delivered.
+   */
+  @Override
+  public List<Integer> droppedByLastCommit() {
+    return droppedByLastCommit;
+  }
+
+  /** Neither accepted nor replaced: to send (again, after a failed commit or an ack timeout). */
+  private static boolean unsent(HecRequest r) {
+    return !r.accepted && !r.replaced;
+  }
+
+  /**
+   * Sends, in order, every request not yet accepted; what a refusal puts in a request's place goes
+   * right after it, so it is sent in turn. With acks, awaits them every {@link #MAX_UNACKNOWLEDGED}
+   * requests sent: a receiver bounds the acks a channel may have pending (Sluice: 1000).
+   */
+  private void sendUnsent(List<HecRequest> requests) throws IOException {
     int unacknowledged = 0;
     for (int i = 0; i < requests.size(); i++) {
       HecRequest r = requests.get(i);
+      if (!unsent(r)) {
+        continue;
+      }
       if (settings.useAck() && unacknowledged >= MAX_UNACKNOWLEDGED) {
-        awaitAcks(requests); // a receiver bounds the acks a channel may have pending (Sluice: 1000)
+        // What times out meanwhile sits before i: commit's next round sends it.
+        awaitAcks(requests, firstPollMillis());
         unacknowledged = 0;
       }
-      if (!r.accepted && !r.replaced) { // after a failed commit that was not aborted, go on where it stopped
-        requests.addAll(i + 1, send(r));
-        unacknowledged++;
-      }
+      requests.addAll(i + 1, send(r));
+      unacknowledged++;
     }
-    if (settings.useAck()) {
-      awaitAcks(requests);
-    }
-    batch.clear();
   }
 
   @Override
   public void abort() {
     batch.clear();
+    refusedInBatch.clear();
+    droppedByLastCommit = List.of();
     metrics.acksPending(0);
   }
 
@@ -186,6 +226,8 @@ public final class HecWriter implements EventWriter {
     }
     closed = true;
     batch.clear();
+    refusedInBatch.clear();
+    droppedByLastCommit = List.of();
     metrics.acksPending(0);
     if (client instanceof AutoCloseable c) { // Java 21 and later: frees its selector thread now
       try {
@@ -245,15 +287,15 @@ public final class HecWriter implements EventWriter {
         if (a.status() == 400 && reply.invalidEvent() >= 0 && reply.invalidEvent() < r.events) {
           int bad = reply.invalidEvent();
           refusedEvent(r, bad, "HTTP 400, " + reply.describe());
-          return replace(r, r.envelopes.subList(bad + 1, r.events));
+          return replace(r, bad + 1, r.events);
         }
         if (a.status() == 413) {
           if (r.events == 1) {
             refusedEvent(r, 0, "HTTP 413: too large for the far side alone");
-            return replace(r, List.of());
+            return replace(r);
           }
           int half = r.events / 2;
-          return replace(r, r.envelopes.subList(0, half), r.envelopes.subList(half, r.events));
+          return replace(r, 0, half, r.events);
         }
         if (!isTransient(a.status())) {
           throw refused(r, a.status(), reply);
@@ -274,14 +316,17 @@ public final class HecWriter implements EventWriter {
     }
   }
 
-  /** {@code r} is replaced by requests of these parts of its envelopes (empty parts: none). */
-  @SafeVarargs
-  private List<HecRequest> replace(HecRequest r, List<byte[]>... parts) throws IOException {
+  /**
+   * {@code r} is replaced by requests of its envelopes between consecutive cuts: {@code replace(r,
+   * 0, 2, 4)} by [0, 2) and [2, 4); an empty part by none, no cuts by nothing.
+   */
+  private List<HecRequest> replace(HecRequest r, int... cuts) throws IOException {
     r.replaced = true;
-    List<HecRequest> out = new java.util.ArrayList<>(parts.length);
-    for (List<byte[]> part : parts) {
-      if (!part.isEmpty()) {
-        out.add(HecBatch.request(List.copyOf(part), settings.gzip()));
+    List<HecRequest> out = new ArrayList<>(cuts.length);
+    for (int k = 0; k + 1 < cuts.length; k++) {
+      if (cuts[k] < cuts[k + 1]) {
+        out.add(HecBatch.request(List.copyOf(r.envelopes.subList(cuts[k], cuts[k + 1])),
+            r.first + cuts[k], settings.gzip()));
       }
     }
     return out;
@@ -289,6 +334,7 @@ public final class HecWriter implements EventWriter {
 
   private void refusedEvent(HecRequest r, int index, String why) {
     metrics.refused();
+    refusedInBatch.add(r.first + index);
     long now = clock.nanoTime();
     if (now - lastRefusalLog >= LOG_EVERY_NANOS) {
       lastRefusalLog = now;
@@ -299,15 +345,19 @@ public final class HecWriter implements EventWriter {
   }
 
   /**
-   * Polls {@code /ack} until every request reads true, first after {@value #FIRST_POLL_MILLIS} ms,
-   * then twice as long each time up to {@code hec.ackPollInterval}; sends again a request that has
-   * not within {@code hec.ackTimeout} of its acceptance. The quick first polls matter: the sink
-   * takes its next batch only after this one is acknowledged, and a receiver that writes at once
-   * (a Sluice agent) acknowledges within milliseconds.
+   * Polls {@code /ack} until every accepted request reads true, the first time after {@code
+   * pollMillis} ({@value #FIRST_POLL_MILLIS} ms in a new wait), then twice as long each time up to
+   * {@code hec.ackPollInterval}; returns the wait reached, from which a wait for a request sent
+   * again goes on. The quick first polls matter: the sink takes its next batch only after this one
+   * is acknowledged, and a receiver that writes at once (a Sluice agent) acknowledges within
+   * milliseconds.
+   *
+   * <p>A request not acknowledged within {@code hec.ackTimeout} of its acceptance is marked to go
+   * again and this returns at once, without sending it: the caller sends it, and what may take its
+   * place, from the one place where requests are sent.
    */
-  private void awaitAcks(List<HecRequest> requests) throws IOException {
+  private long awaitAcks(List<HecRequest> requests, long pollMillis) throws IOException {
     long timeoutNanos = settings.ackTimeout().toNanos();
-    long pollMillis = Math.min(FIRST_POLL_MILLIS, settings.ackPollInterval().toMillis());
     while (true) {
       Map<Long, HecRequest> pending = new LinkedHashMap<>();
       for (HecRequest r : requests) {
@@ -317,7 +367,7 @@ public final class HecWriter implements EventWriter {
       }
       metrics.acksPending(pending.size());
       if (pending.isEmpty()) {
-        return;
+        return pollMillis;
       }
       sleep(pollMillis);
       pollMillis = Math.min(2 * pollMillis, settings.ackPollInterval().toMillis());
@@ -327,18 +377,30 @@ public final class HecWriter implements EventWriter {
           r.delivered = true;
         }
       }
-      for (int i = 0; i < requests.size(); i++) {
-        HecRequest r = requests.get(i);
-        if (r.accepted && !r.delivered && !r.replaced && clock.nanoTime() - r.acceptedAtNanos >= timeoutNanos) {
-          metrics.ackTimedOut();
-          LOG.warn("Sink {}: HEC at {} has not acknowledged request {} ({} events) within {} s;"
-              + " sending it again, as Splunk advises (its events may be indexed twice)",
-              sinkName, settings.eventUri(), r.ackId, r.events, settings.ackTimeout().toSeconds());
-          r.resend();
-          requests.addAll(i + 1, send(r));
-        }
+      if (timedOut(pending.values(), timeoutNanos)) {
+        return pollMillis;
       }
     }
+  }
+
+  private long firstPollMillis() {
+    return Math.min(FIRST_POLL_MILLIS, settings.ackPollInterval().toMillis());
+  }
+
+  /** Marks to go again those still not acknowledged within the timeout; whether there were any. */
+  private boolean timedOut(Collection<HecRequest> awaited, long timeoutNanos) {
+    boolean any = false;
+    for (HecRequest r : awaited) {
+      if (!r.delivered && clock.nanoTime() - r.acceptedAtNanos >= timeoutNanos) {
+        metrics.ackTimedOut();
+        LOG.warn("Sink {}: HEC at {} has not acknowledged request {} ({} events) within {} s;"
+            + " sending it again, as Splunk advises (its events may be indexed twice)",
+            sinkName, settings.eventUri(), r.ackId, r.events, settings.ackTimeout().toSeconds());
+        r.resend();
+        any = true;
+      }
+    }
+    return any;
   }
 
   /** The ids that read true; none when the poll fails, which counts as "not yet". */

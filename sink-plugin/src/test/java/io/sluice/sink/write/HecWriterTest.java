@@ -144,6 +144,19 @@ class HecWriterTest {
     return n.properties().stream().map(Map.Entry::getKey).collect(Collectors.toSet());
   }
 
+  /** Half a surrogate pair in a header: escaped as Jackson would, the batch sent, not failed. */
+  @Test
+  void aHeaderThatIsHalfASurrogatePairIsSentEscaped() throws IOException {
+    HecWriter w = writer();
+    w.append(doc(0), Map.of("host", "\ud800", "source", "s\udc00"));
+    w.commit();
+    assertEquals(List.of(0), received());
+    assertEquals("\ud800", hec.envelopes().get(0).get("host").stringValue());
+    assertEquals("s\udc00", hec.envelopes().get(0).get("source").stringValue());
+    assertTrue(hec.events().get(0).text().startsWith("{\"host\":\"\\uD800\",\"source\":\"s\\uDC00\","),
+        hec.events().get(0).text());
+  }
+
   @Test
   void aBatchGoesInRequestsOfAtMostBatchSizeInOrderAndUncompressedWithGzipOff() throws IOException {
     HecWriter w = writer("hec.batchSize", "3", "hec.gzip", "false");
@@ -264,7 +277,11 @@ class HecWriterTest {
     w.commit();
     assertEquals(List.of(0, 1, 2, 3, 2, 3, 4, 5), received(), "0 accepted, 1 refused, 2 and 3 sent again");
     assertEquals(1, metrics.refused);
+    assertEquals(List.of(1), w.droppedByLastCommit(), "so that the sink does not report it handled");
     assertEquals(List.of(), waits, "no waiting: the far side has said what it will not take");
+    append(w, 6, 7);
+    w.commit();
+    assertEquals(List.of(), w.droppedByLastCommit(), "of the last commit only");
   }
 
   /** 413: the request goes again in halves, down to a lone event, which is refused if still too large. */
@@ -277,6 +294,7 @@ class HecWriterTest {
     w.commit();
     assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3, 2, 3), received());
     assertEquals(1, metrics.refused, "event 2, too large alone");
+    assertEquals(List.of(2), w.droppedByLastCommit());
   }
 
   @Test
@@ -296,6 +314,7 @@ class HecWriterTest {
     w.commit();
     assertEquals(List.of(10, 11, 12, 20), received(),
         "the aborted batch's requests are not sent again with the next one");
+    assertEquals(List.of(), w.droppedByLastCommit());
   }
 
   @Test
@@ -356,6 +375,80 @@ class HecWriterTest {
     assertEquals("{\"acks\":[1]}", hec.polls().get(untilTimeout.size()).text(), "polls the new ackId");
     assertEquals(1, metrics.ackTimeouts);
     assertEquals(2, metrics.requests);
+  }
+
+  /** The reply to a request accepted with this ackId (the receiver's own count goes on from 0). */
+  static Answer acceptedAs(long ackId) {
+    return Answer.of(200, "{\"text\":\"Success\",\"code\":0,\"ackId\":" + ackId + "}");
+  }
+
+  /**
+   * A request sent again after its ack timed out, and then split by a 413: its halves must go out
+   * and be acknowledged before commit returns, or its events are reported durable unsent.
+   */
+  @Test
+  void aResendSplitByA413GoesOutInHalvesBeforeCommitReturns() throws IOException {
+    hec.acks(1).neverTrue(99);
+    HecWriter w = writer("hec.useAck", "true", "hec.ackPollInterval", "1s", "hec.ackTimeout", "3s");
+    hec.answerEvents(acceptedAs(99), Answer.of(413, "{\"text\":\"Content too large\",\"code\":27}"));
+    append(w, 0, 4);
+    w.commit();
+    assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3), received(),
+        "lost, split, then both halves");
+    assertEquals(4, metrics.requests);
+    assertEquals("{\"acks\":[0,1]}", hec.polls().get(hec.polls().size() - 1).text(),
+        "the halves' acks awaited");
+    assertEquals(0, metrics.refused);
+    assertEquals(List.of(), w.droppedByLastCommit());
+  }
+
+  /** The same, the resend answered 400 naming its first event: the rest goes out, acknowledged. */
+  @Test
+  void aResendPartlyRefusedSendsTheRestBeforeCommitReturns() throws IOException {
+    hec.acks(1).neverTrue(99);
+    HecWriter w = writer("hec.useAck", "true", "hec.ackPollInterval", "1s", "hec.ackTimeout", "3s");
+    hec.answerEvents(acceptedAs(99),
+        Answer.of(400, "{\"text\":\"Invalid data format\",\"code\":6,\"invalid-event-number\":0}"));
+    append(w, 0, 4);
+    w.commit();
+    assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3, 1, 2, 3), received(), "event 0 refused, 1 to 3 again");
+    assertEquals("{\"acks\":[0]}", hec.polls().get(hec.polls().size() - 1).text());
+    assertEquals(1, metrics.refused);
+    assertEquals(List.of(0), w.droppedByLastCommit());
+  }
+
+  /**
+   * Within a batch of many requests, one that times out while the writer awaits the first hundred
+   * acks goes again, and what a 413 puts in place of the first request sent after the timeout goes
+   * out too, wherever it sits in the batch: the events of both appear in requests sent later.
+   */
+  @Test
+  void aRequestTimedOutMidBatchAndThenSplitStillGoesOutBeforeCommitReturns() throws IOException {
+    hec.acks(1).neverTrue(999);
+    hec.answerEvents(acceptedAs(999)); // the batch's first request: lost
+    boolean[] scripted = {false};
+    writer = new HecWriter(settings("hec.useAck", "true", "hec.batchSize", "2",
+        "hec.ackPollInterval", "1s", "hec.ackTimeout", "3s"), "k1", metrics, clock, ms -> {
+          waits.add(ms);
+          clock.advanceMillis(ms);
+          if (!scripted[0] && clock.nanoTime() >= 3_000_000_000L) {
+            scripted[0] = true; // the first request sent once the lost one has timed out
+            hec.answerEvents(Answer.of(413, "{\"text\":\"Content too large\",\"code\":27}"));
+          }
+        });
+    int requests = HecWriter.MAX_UNACKNOWLEDGED + 1;
+    append(writer, 0, 2 * requests);
+    writer.commit();
+    List<List<Integer>> sent = hec.events().stream()
+        .map(r -> r.envelopes().stream().map(e -> e.get("event").get("n").intValue()).toList())
+        .toList();
+    List<Integer> split = sent.get(HecWriter.MAX_UNACKNOWLEDGED);
+    List<Integer> later = sent.subList(HecWriter.MAX_UNACKNOWLEDGED + 1, sent.size()).stream()
+        .flatMap(List::stream).toList();
+    assertTrue(later.containsAll(split), "the halves of " + split + " in " + later);
+    assertTrue(later.containsAll(List.of(0, 1)), "the request whose ack timed out, in " + later);
+    assertTrue(received().containsAll(range(0, 2 * requests)));
+    assertEquals(1, metrics.ackTimeouts);
   }
 
   @Test
