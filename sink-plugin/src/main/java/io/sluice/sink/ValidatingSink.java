@@ -177,7 +177,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
       }
       metrics.counter.addToEventDrainAttemptCount(taken.size());
       Written w = write(taken);
-      tx.commit();
+      commitTake(tx);
       counted(w);
       backoff.succeeded();
       if (DurablyHandled.listening()) {
@@ -188,6 +188,28 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
       return failed(tx, e);
     } finally {
       tx.close();
+    }
+  }
+
+  /**
+   * Commits the take of a batch already written. If that fails (Flume's FileChannel on a full
+   * disk, say), the channel gives the batch again: it is first taken back out of the files,
+   * where they can (the batch's files are still open), so that it is written once.
+   */
+  private void commitTake(Transaction tx) {
+    try {
+      tx.commit();
+    } catch (RuntimeException e) {
+      try {
+        if (!(writer.undoLastCommit() & (deadLetter == null || deadLetter.undoLastCommit()))) {
+          LOG.warn("Sink {}: the take of a written batch failed to commit, and the batch could not"
+              + " be taken back (sent, or its file closed): the channel's redelivery writes it"
+              + " again", getName());
+        }
+      } catch (IOException | RuntimeException undoFailed) {
+        e.addSuppressed(undoFailed);
+      }
+      throw e;
     }
   }
 

@@ -131,6 +131,92 @@ class ValidatingSinkTest {
     }
   }
 
+  /**
+   * A take that fails to commit after its batch was written (Flume's FileChannel on a full disk):
+   * the batch is cut from the files before the channel gives it again, so it is written once.
+   */
+  @Test
+  void aBatchWhoseTakeFailsToCommitIsTakenBackOutOfTheFilesAndWrittenOnce() throws IOException {
+    start();
+    FailingTakeCommit failing = new FailingTakeCommit(channel);
+    sink.stop();
+    sink = new ValidatingSink();
+    sink.setName("k1");
+    sink.setChannel(failing);
+    sink.setTime(clock, waits::add);
+    Configurables.configure(sink, new Context(Map.of("schema", SYSLOG_SCHEMA.toString(),
+        "file.directory", dir.resolve("out").toString(),
+        "deadLetter.directory", dir.resolve("dead").toString(), "batchSize", "10")));
+    sink.start();
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      events.add(event(i, i != 3)); // one invalid: the dead letter is taken back too
+    }
+    put(events);
+    failing.failNextCommit = true;
+    sink.process(); // written, then the take fails: taken back, rolled back
+    assertEquals(1, waits.size(), "it backed off");
+    assertEquals(Sink.Status.READY, sink.process());
+    sink.stop();
+    List<String> out = lines(dir.resolve("out"));
+    List<String> dead = lines(dir.resolve("dead"));
+    for (int i = 0; i < 10; i++) {
+      assertEquals(i != 3 ? 1 : 0, count(out, "id-" + i), "written once: id-" + i);
+    }
+    assertEquals(1, count(dead, "id-3"), "dead-lettered once");
+  }
+
+  /** A channel whose next commit fails, after the batch was taken (and written). */
+  private static final class FailingTakeCommit extends org.apache.flume.channel.AbstractChannel {
+    private final MemoryChannel inner;
+    boolean failNextCommit;
+
+    FailingTakeCommit(MemoryChannel inner) {
+      this.inner = inner;
+      setName(inner.getName());
+    }
+
+    @Override
+    public void put(Event event) {
+      inner.put(event);
+    }
+
+    @Override
+    public Event take() {
+      return inner.take();
+    }
+
+    @Override
+    public Transaction getTransaction() {
+      Transaction t = inner.getTransaction();
+      return new Transaction() {
+        @Override
+        public void begin() {
+          t.begin();
+        }
+
+        @Override
+        public void commit() {
+          if (failNextCommit) {
+            failNextCommit = false;
+            throw new org.apache.flume.ChannelException("the take's commit failed (injected)");
+          }
+          t.commit();
+        }
+
+        @Override
+        public void rollback() {
+          t.rollback();
+        }
+
+        @Override
+        public void close() {
+          t.close();
+        }
+      };
+    }
+  }
+
   /** Invalid events dropped as configured are handled too: an HEC ack must not wait for them. */
   @Test
   void invalidEventsDroppedAsConfiguredAreReportedHandled() throws IOException {

@@ -58,6 +58,17 @@ public interface EventWriter extends Closeable {
   }
 
   /**
+   * Takes the last commit's batch back out of the destination, if it still can: for a sink whose
+   * take then failed to commit, so that the channel's redelivery is not written twice. Returns
+   * whether the batch is gone; false when it cannot be taken back (sent, or in a file already
+   * closed and renamed), and then it will be written again. Called before anything else is
+   * appended.
+   */
+  default boolean undoLastCommit() throws IOException {
+    return false;
+  }
+
+  /**
    * Forgets everything appended since the last commit. When it throws, the batch may not be
    * forgotten yet; the writer retries forgetting it before anything else is written.
    */

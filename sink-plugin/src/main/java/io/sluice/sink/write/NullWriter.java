@@ -14,6 +14,11 @@ public final class NullWriter implements EventWriter {
   public void commit() {}
 
   @Override
+  public boolean undoLastCommit() {
+    return true; // nothing was written
+  }
+
+  @Override
   public void abort() {}
 
   @Override

@@ -91,6 +91,8 @@ public final class RollingFileWriter implements EventWriter {
 
   /** The file being written or waiting to be renamed; null between files. */
   private OpenFile file;
+  /** What {@link #undoLastCommit} would cut; null when the last batch is beyond reach. */
+  private Undo undo = NOTHING_TO_UNDO;
 
   private boolean recovered;
   private boolean closed;
@@ -129,6 +131,7 @@ public final class RollingFileWriter implements EventWriter {
   @Override
   public void commit() throws IOException {
     checkNotClosed();
+    undo = NOTHING_TO_UNDO;
     OpenFile f = file;
     if (f == null || f.channel == null) {
       return;
@@ -142,10 +145,14 @@ public final class RollingFileWriter implements EventWriter {
         throw new NoSuchFileException(f.inProgress.toString(), null,
             "removed while being written; the batch is written again to a new file");
       }
+      undo = new Undo(f, f.committedLength);
       f.committedLength = f.channel.position();
       f.uncommitted = false;
     }
     if (rollDue(f)) {
+      if (undo != NOTHING_TO_UNDO) {
+        undo = null; // closed and renamed: a tailer may have read it
+      }
       try {
         roll(f);
       } catch (IOException e) {
@@ -156,6 +163,34 @@ public final class RollingFileWriter implements EventWriter {
       }
     }
   }
+
+  /**
+   * {@inheritDoc} Possible while the batch's file is still open (not rolled since): it is cut
+   * back to its length before that batch.
+   */
+  @Override
+  public boolean undoLastCommit() throws IOException {
+    checkNotClosed();
+    if (undo == NOTHING_TO_UNDO) {
+      return true;
+    }
+    OpenFile f = file;
+    if (undo == null || f != undo.file() || f.channel == null || f.uncommitted) {
+      return false;
+    }
+    f.committedLength = undo.length();
+    truncateBack(f);
+    if (settings.fsync() && f.channel != null) {
+      f.channel.force(false);
+    }
+    undo = NOTHING_TO_UNDO;
+    return true;
+  }
+
+  /** Where the last commit's batch begins: the file and its length before it. */
+  private record Undo(OpenFile file, long length) {}
+
+  private static final Undo NOTHING_TO_UNDO = new Undo(null, 0);
 
   @Override
   public void abort() throws IOException {

@@ -63,6 +63,29 @@ class RollingFileWriterTest {
   }
 
   @Test
+  void theLastCommitIsTakenBackWhileItsFileIsOpenAndNeverAnEarlierOne() throws IOException {
+    RollingFileWriter w = writer(1 << 20, Duration.ofMinutes(5));
+    batch(w, 0, 2);
+    batch(w, 2, 4);
+    assertTrue(w.undoLastCommit());
+    assertTrue(w.undoLastCommit(), "once taken back, nothing more to take");
+    batch(w, 2, 4); // the channel's redelivery
+    w.commit(); // a batch with nothing to write (all invalid, say)
+    assertTrue(w.undoLastCommit(), "nothing to take back");
+    w.close();
+    assertEquals(docs(0, 4), finalLines(dir), "the earlier batches stay, the undone one is written once");
+  }
+
+  @Test
+  void aCommitThatClosedItsFileCannotBeTakenBack() throws IOException {
+    RollingFileWriter w = writer(FileWriterSettings.MIN_ROLL_SIZE, Duration.ofMinutes(5));
+    batch(w, 0, 200); // past the roll size: closed and renamed by this commit
+    assertFalse(w.undoLastCommit());
+    w.close();
+    assertEquals(docs(0, 200), finalLines(dir));
+  }
+
+  @Test
   void abortForgetsTheBatchAndItsRetryIsWrittenOnce() throws IOException {
     RollingFileWriter w = writer(1 << 20, Duration.ofMinutes(5));
     batch(w, 0, 2);
