@@ -179,7 +179,7 @@ public class HecSource extends SslContextAwareAbstractSource
         connectionRatePerIp, idleTimeout, requestTimeout, maxContentLength, maxBufferedBytes, ssl, preAuthLimit,
         new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
-    delivery = new Delivery(getName(), getChannelProcessor(), metrics, true); // a client sends a refused request again
+    delivery = new Delivery(getName(), getChannelProcessor(), metrics, Delivery.Retries.BATCH_RESENT); // a client resends it whole
     if (ackSettings != null) {
       acks = new HecAcks(ackSettings, Clock.SYSTEM);
       metrics.gauge("acks.pending", acks::pending);

@@ -9,18 +9,26 @@ import org.apache.flume.Channel;
 import org.apache.flume.Event;
 
 /**
- * One channel's share of a batch: committed in one transaction while that works; after a failure
- * that is not a full channel, one event per transaction, so that an event the channel can never
- * take (a poison event) holds up only itself.
+ * One channel's share of a batch: committed in one transaction while that works; when the caller
+ * keeps a refused shipment (TCP) or nobody retries (UDP), after a failure that is not a full
+ * channel, one event per transaction, so that an event the channel can never take (a poison
+ * event) holds up only itself.
  *
- * <p>When retries are allowed (TCP, HEC), an event that fails alone {@value #POISON_FAILURES}
- * times is dropped as poison only once the channel is seen to work for other events: it took
- * another commit since the event first failed alone, or it takes the next event of the share
- * alone (a probe; committing that event first does not break the order, as the failing one is
- * then dropped). A channel that fails for every event is broken, not poisoned: nothing is dropped
- * and the sender is held back until it recovers. Without retries (UDP), a failing event is
- * dropped at once, and a share refused for room is tried once more with only its express events,
- * so that the deferred events of one sender cannot cost another sender its processed ones.
+ * <p>When the caller keeps the shipment ({@link Delivery.Retries#SHIPMENT_KEPT}), an event that
+ * fails alone {@value #POISON_FAILURES} times is dropped as poison only once the channel is seen to
+ * work for other events: it took another commit since the event first failed alone, or it takes
+ * the next event of the share alone (a probe; committing that event first does not break the
+ * order, as the failing one is then dropped). A channel that fails for every event is broken, not
+ * poisoned: nothing is dropped and the sender is held back until it recovers. Without retries
+ * ({@link Delivery.Retries#NONE}), a failing event is dropped at once, and a share refused for
+ * room is tried once more with only its express events, so that the deferred events of one sender
+ * cannot cost another sender its processed ones.
+ *
+ * <p>When the sender resends the whole batch ({@link Delivery.Retries#BATCH_RESENT}), the resend is
+ * a new shipment that writes again whatever this one committed: the share goes in one transaction
+ * or not at all, never one event at a time. Nor is there poison to find, as no shipment is
+ * attempted twice: an event the channel can never take keeps its batch refused, as it does under
+ * Flume's own {@code ChannelProcessor}.
  */
 final class ChannelShare {
 
@@ -70,10 +78,11 @@ final class ChannelShare {
 
   /**
    * Commits what is left; returns null when all of it is in, else the failure that stopped it.
-   * With {@code retries} false, never leaves anything for a later attempt: what fails is dropped
-   * and counted in {@code losses}.
+   * With {@link Delivery.Retries#NONE}, never leaves anything for a later attempt: what fails is
+   * dropped and counted in {@code losses}; with {@link Delivery.Retries#BATCH_RESENT}, never
+   * commits part of the share.
    */
-  Throwable commit(Committer committer, boolean retries, Losses losses) {
+  Throwable commit(Committer committer, Delivery.Retries retries, Losses losses) {
     if (!oneByOne) {
       Throwable t = committer.commit(channel, next == 0 ? events : events.subList(next, events.size()));
       if (t == null) {
@@ -81,7 +90,10 @@ final class ChannelShare {
         return null;
       }
       if (Committer.classify(t) == Refusal.FULL) {
-        return retries ? t : expressOnly(committer, t, losses);
+        return retries == Delivery.Retries.NONE ? expressOnly(committer, t, losses) : t;
+      }
+      if (retries == Delivery.Retries.BATCH_RESENT) {
+        return t; // events committed alone now would come again with the resend: duplicates
       }
       oneByOne = true;
     }
@@ -92,7 +104,7 @@ final class ChannelShare {
         failures = 0;
         continue;
       }
-      if (!retries) {
+      if (retries == Delivery.Retries.NONE) {
         losses.dropped(Committer.classify(t), 1, channel, t);
         givenUp++;
         next++;

@@ -23,6 +23,17 @@ import org.apache.flume.Transaction;
  */
 final class Committer {
 
+  /*
+   * Flume 1.11.0's MemoryChannel at its byteCapacity throws a plain ChannelException, "Cannot
+   * commit transaction. Byte capacity allocated to store event body <n>reached. Please increase
+   * ...": no room all the same. Taken for an error, it would send a share one event at a time,
+   * committing the events that fit and refusing the rest, whose sender then waits no time at all.
+   */
+  private static final String BYTE_CAPACITY_HEAD =
+      "Cannot commit transaction. Byte capacity allocated to store event body ";
+  private static final String BYTE_CAPACITY_TAIL = "reached. Please increase heap space/byte capacity"
+      + " allocated to the channel as the sinks may not be keeping up with the sources";
+
   private final Map<Channel, LongAdder> commits = new IdentityHashMap<>();
 
   Committer(List<Channel> channels) {
@@ -80,10 +91,18 @@ final class Committer {
     if (t instanceof RetryLaterException) {
       return Refusal.REJECTED;
     }
-    if (t instanceof ChannelFullException
-        || (t instanceof ChannelException && t.getCause() instanceof ChannelFullException)) {
+    if (noRoom(t) || (t instanceof ChannelException && noRoom(t.getCause()))) {
       return Refusal.FULL;
     }
     return Refusal.ERROR;
+  }
+
+  private static boolean noRoom(Throwable t) {
+    return t instanceof ChannelFullException || byteCapacityReached(t);
+  }
+
+  private static boolean byteCapacityReached(Throwable t) {
+    String m = t instanceof ChannelException ? t.getMessage() : null;
+    return m != null && m.startsWith(BYTE_CAPACITY_HEAD) && m.endsWith(BYTE_CAPACITY_TAIL);
   }
 }

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * caller's I/O thread. With all of them busy, an attempt is refused at once as if the channel were
  * full.
  *
- * <p>{@code retries} says whether the caller will try a refused shipment again (TCP, HEC) or not
- * (UDP, which cannot push back): see {@link ChannelShare}.
+ * <p>{@link Retries} says what becomes of a refused shipment: the caller attempts the same one
+ * again (TCP), the sender resends the whole batch, which comes as a new shipment (HEC), or nobody
+ * tries again (UDP, which cannot push back). It decides what an attempt may keep of a refused
+ * batch and what it may give up: see {@link Shipment} and {@link ChannelShare}.
  */
 public final class Delivery implements AutoCloseable {
 
@@ -41,13 +43,38 @@ public final class Delivery implements AutoCloseable {
   private final ChannelSelector selector;
   private final Committer committer;
   private final SourceMetrics metrics;
-  private final boolean retries;
+  private final Retries retries;
   private final DeliveryThreads threads; // null when attempts run on the caller's thread
   private final ChannelShare.Losses losses = new CountedLosses();
   private final ChannelShare.Losses optionalLosses = new LoggedLosses();
   private volatile long lastLossLog = System.nanoTime() - LOG_EVERY_NANOS;
 
+  /** What becomes of a refused shipment. */
+  public enum Retries {
+    /** Nobody tries it again (UDP): what fails is dropped, and the rest goes. */
+    NONE,
+    /**
+     * The caller keeps it and attempts it again (TCP): what is in stays in, a retry commits only
+     * what is missing, and an event that fails alone while the channel takes others is poison.
+     */
+    SHIPMENT_KEPT,
+    /**
+     * The sender resends the whole batch, which comes as a new shipment (HEC): a refused shipment
+     * must leave as little as it can in the channels (the resend writes it again) and give up
+     * nothing (the sender was not told it was taken).
+     */
+    BATCH_RESENT
+  }
+
+  /**
+   * {@code retries}: the caller keeps a refused shipment and attempts it again ({@link
+   * Retries#SHIPMENT_KEPT}, TCP), or nobody does ({@link Retries#NONE}, UDP).
+   */
   public Delivery(String sourceName, ChannelProcessor processor, SourceMetrics metrics, boolean retries) {
+    this(sourceName, processor, metrics, retries ? Retries.SHIPMENT_KEPT : Retries.NONE);
+  }
+
+  public Delivery(String sourceName, ChannelProcessor processor, SourceMetrics metrics, Retries retries) {
     this.sourceName = sourceName;
     this.chain = InterceptorChains.of(processor);
     this.selector = processor.getSelector();
@@ -135,7 +162,7 @@ public final class Delivery implements AutoCloseable {
     return metrics;
   }
 
-  boolean retries() {
+  Retries retries() {
     return retries;
   }
 

@@ -26,6 +26,12 @@ import org.apache.flume.Event;
  *   <li>once every required share is in, the optional channels get theirs, once, as in Flume.
  * </ol>
  *
+ * <p>That is for a caller that keeps a refused shipment ({@link Delivery.Retries#SHIPMENT_KEPT},
+ * TCP). A sender that resends the whole batch ({@link Delivery.Retries#BATCH_RESENT}, HEC) comes
+ * back with a new shipment, which is decided again and writes again whatever the refused one had
+ * committed; so a refused attempt there gives up nothing (not even a lone event an interceptor
+ * cannot read) and stops at the first refused share (see {@link #attempt}).
+ *
  * <p>Not thread-safe: one attempt at a time, by whoever holds the shipment.
  */
 public final class Shipment {
@@ -96,6 +102,12 @@ public final class Shipment {
         if (t != null && (failed == null || Committer.classify(t) == Refusal.FULL)) {
           failed = t; // a full channel is the refusal to report: it tells the sender to slow down
         }
+        if (t != null && delivery.retries() == Delivery.Retries.BATCH_RESENT) {
+          // The resend would write the later shares again. What cannot be helped here (nor in
+          // Flume's ChannelProcessor): the shares committed before this one land twice, e.g. with
+          // two required channels, the first committed and the second full.
+          break;
+        }
       }
     }
     if (failed != null) {
@@ -103,7 +115,7 @@ public final class Shipment {
     }
     for (ChannelShare share : optional) {
       if (!share.done()) {
-        share.commit(delivery.committer(), false, delivery.optionalLosses()); // once: done after it
+        share.commit(delivery.committer(), Delivery.Retries.NONE, delivery.optionalLosses()); // once: done after it
       }
     }
     return Outcome.ACCEPTED;
@@ -140,8 +152,11 @@ public final class Shipment {
     } catch (ChannelException e) {
       return Outcome.refused(Committer.classify(e), e);
     } catch (RuntimeException | StackOverflowError e) {
-      if (events.size() > 1) {
-        return Outcome.refused(Refusal.ERROR, e); // undecided: shipped again one event at a time
+      if (events.size() > 1 || delivery.retries() == Delivery.Retries.BATCH_RESENT) {
+        // Undecided. A kept batch is shipped again one event at a time, to find the one no
+        // interceptor can read; a resent one comes back whole, and the fault may have passed
+        // (a backend that blinked): dropping its only event would answer it taken while lost.
+        return Outcome.refused(Refusal.ERROR, e);
       }
       delivery.losses().poisoned(events.get(0), null, e, 1); // an interceptor cannot read it
       poisonedByInterceptors = 1;

@@ -52,7 +52,13 @@ public final class Pipelines {
 
   /** A delivery for a source of a fresh name; {@code retries} as TCP (true) or UDP (false). */
   public static Delivery delivery(ChannelProcessor processor, boolean retries) {
+    return delivery(processor, retries ? Delivery.Retries.SHIPMENT_KEPT : Delivery.Retries.NONE);
+  }
+
+  /** A delivery for a source of a fresh name, whose refused shipments become what {@code retries} says. */
+  public static Delivery delivery(ChannelProcessor processor, Delivery.Retries retries) {
     String name = "delivery-test-" + NAMES.incrementAndGet();
-    return new Delivery(name, processor, new SourceMetrics(name, retries ? SourceMetrics.Kind.CONNECTIONS : SourceMetrics.Kind.DATAGRAMS), retries);
+    return new Delivery(name, processor, new SourceMetrics(name, retries == Delivery.Retries.NONE
+        ? SourceMetrics.Kind.DATAGRAMS : SourceMetrics.Kind.CONNECTIONS), retries);
   }
 }
