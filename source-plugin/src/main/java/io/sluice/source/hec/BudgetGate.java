@@ -29,7 +29,10 @@ import java.util.ArrayDeque;
  *
  * <p>Every request gets exactly one answer, from the source or from the aggregator (413), and
  * answers go out in order: so the amounts wait in a queue, taken as requests come and given back
- * as answers go (an interim 100 Continue is not an answer). Confined to the connection's I/O thread.
+ * as answers go (an interim 100 Continue is not an answer). A connection that closes gives back at
+ * once what its waiting requests took, but not what the one being delivered took: that one's body
+ * and events are held until its delivery ends ({@link #delivering}, {@link #delivered}). Confined to
+ * the connection's I/O thread.
  */
 final class BudgetGate extends ChannelDuplexHandler {
 
@@ -38,6 +41,8 @@ final class BudgetGate extends ChannelDuplexHandler {
   private final Runnable refused;
   private final ArrayDeque<Long> held = new ArrayDeque<>();
   private boolean discarding; // the rest of a refused request
+  private boolean delivering; // the first request held is being delivered
+  private long orphaned; // what it took, once its connection closed before it was answered
 
   /** @param refused counts a request refused for want of room */
   BudgetGate(BodyBudget budget, int maxContentLength, Runnable refused) {
@@ -107,8 +112,30 @@ final class BudgetGate extends ChannelDuplexHandler {
     super.write(ctx, msg, promise);
   }
 
+  /**
+   * The first request held (the next to be answered) is handed to the channels: what it took stays
+   * taken until {@link #delivered}, even if its connection closes first.
+   */
+  void delivering() {
+    delivering = true;
+  }
+
+  /**
+   * Its delivery has ended, and it is answered now if its connection is still open (the answer
+   * gives its amount back); if it closed meanwhile, its amount is given back here.
+   */
+  void delivered() {
+    delivering = false;
+    budget.give(orphaned);
+    orphaned = 0;
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (delivering) { // its delivery still holds its body and events
+      Long n = held.poll();
+      orphaned = n == null ? 0 : n;
+    }
     for (Long n; (n = held.poll()) != null; ) {
       budget.give(n);
     }

@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection's requests, answered one at a time and in order: a request waiting on the
- * channels holds the next ones back (HTTP/1.1 pipelining answers in order), and a connection with
- * a request held that way reads no more until it is answered, so what it holds stays within one
- * read's worth. (Most clients send the next request only after the answer: for them reading is
+ * channels holds the next ones back (HTTP/1.1 pipelining answers in order), and so do answers the
+ * client does not read (past the channel's write buffer high mark, nothing more is answered until
+ * it is back under the low one). A connection with a request held back reads no more until it can
+ * go on, so what it holds stays within one read's worth, and what it owes the client within the
+ * write buffer. (Most clients send the next request only after the answer: for them reading is
  * never switched off, which costs two system calls a request.)
  */
 final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -46,7 +48,18 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   record Shared(Delivery delivery, int batchSize, SourceMetrics metrics, HecMetrics hecMetrics,
       TrustedProxies trustedProxies, HecAcks acks) {}
 
+  /** What answering a request needs of it: its body is released as soon as it is decided. */
+  private record ReplyTo(HttpVersion version, boolean keepAlive, HecProtocol.Endpoint endpoint) {
+
+    static ReplyTo of(FullHttpRequest req) {
+      // after a request HTTP could not read, what follows cannot be told apart: close
+      boolean keepAlive = req.decoderResult().isSuccess() && HttpUtil.isKeepAlive(req);
+      return new ReplyTo(req.protocolVersion(), keepAlive, HecProtocol.endpointOf(req.uri()));
+    }
+  }
+
   private final HecProtocol protocol;
+  private final BudgetGate budgetGate;
   private final Delivery delivery;
   private final int batchSize;
   private final SourceMetrics metrics;
@@ -56,10 +69,14 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
   private boolean busy; // a request of this connection is being delivered
   private boolean closing; // answered with Connection: close: what follows is not read
+  private boolean paused; // reading switched off here until the requests held back can go on
+  private boolean proceeding; // in proceed(): a call from within it leaves its loop to go on
 
-  HecHandler(HecProtocol protocol, Shared shared) {
-    super(false); // requests are released once answered, which may be later
+  /** @param budgetGate its connection's: told while a request is being delivered */
+  HecHandler(HecProtocol protocol, BudgetGate budgetGate, Shared shared) {
+    super(false); // requests are released once decided, by handle()
     this.protocol = protocol;
+    this.budgetGate = budgetGate;
     this.delivery = shared.delivery();
     this.batchSize = shared.batchSize();
     this.metrics = shared.metrics();
@@ -71,45 +88,84 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     waiting.add(req);
-    if (busy) {
+    if (heldBack(ctx)) {
       // a client that pipelines: hold what is read, and read no more until its turn comes
-      ctx.channel().config().setAutoRead(false);
+      pause(ctx);
       return;
     }
-    handleWaiting(ctx);
+    proceed(ctx);
   }
 
-  /** Handles the requests read so far, in order, until one has to wait for the channels. */
-  private void handleWaiting(ChannelHandlerContext ctx) {
-    for (FullHttpRequest next; !busy && !closing && ctx.channel().isActive() && (next = waiting.poll()) != null; ) {
-      handle(ctx, next);
+  /** Whether the next request must wait: for the one being delivered, or for the client to read. */
+  private boolean heldBack(ChannelHandlerContext ctx) {
+    return busy || !ctx.channel().isWritable();
+  }
+
+  /**
+   * Handles the requests read so far, in order, until one is held back; reads on once none is.
+   * Called again from within its loop (by an inline delivery's answer, or by the client reading
+   * while an answer is written), it returns at once: the loop goes on with the next request.
+   */
+  private void proceed(ChannelHandlerContext ctx) {
+    if (proceeding) {
+      return;
     }
+    proceeding = true;
+    try {
+      for (FullHttpRequest next; !heldBack(ctx) && !closing && ctx.channel().isActive() && (next = waiting.poll()) != null; ) {
+        handle(ctx, next);
+      }
+    } finally {
+      proceeding = false;
+    }
+    if (!heldBack(ctx) && paused) {
+      paused = false;
+      ctx.channel().config().setAutoRead(true);
+    } else if (heldBack(ctx) && !waiting.isEmpty()) {
+      pause(ctx);
+    }
+  }
+
+  private void pause(ChannelHandlerContext ctx) {
+    paused = true;
+    ctx.channel().config().setAutoRead(false);
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    ReplyTo replyTo;
+    HecProtocol.Decision d;
+    try {
+      replyTo = ReplyTo.of(req);
+      d = decide(ctx, req);
+    } finally {
+      req.release(); // its body was copied to be decided: nothing needs it after, whatever came of it
+    }
+    if (d instanceof HecProtocol.Deliver deliver) {
+      deliver(ctx, replyTo, deliver);
+    } else {
+      answer(ctx, replyTo, ((HecProtocol.Now) d).answer());
+    }
+  }
+
+  private HecProtocol.Decision decide(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      answer(ctx, req, Answer.badRequest(), false);
-      return;
+      return new HecProtocol.Now(Answer.badRequest());
+    }
+    if (new QueryString(req.uri()).malformed()) { // a bad percent escape: nothing of the URI is used
+      return new HecProtocol.Now(Answer.of(HecReply.INVALID_DATA_FORMAT));
     }
     HttpHeaders h = req.headers();
     byte[] body = ByteBufUtil.getBytes(req.content());
     HecRequest r = new HecRequest(req.method().name(), req.uri(), h.get(HttpHeaderNames.AUTHORIZATION),
         h.get(CHANNEL_HEADER), h.get(HttpHeaderNames.CONTENT_ENCODING), body,
         trustedProxies.clientOf(peer(ctx), h.get(FORWARDED_FOR)), System.currentTimeMillis());
-    HecProtocol.Decision d;
     try {
-      d = protocol.decide(r);
+      return protocol.decide(r);
     } catch (RuntimeException e) { // a fault of ours: the client may retry, the connection goes on
       // the path only: a query string may carry a token
       LOG.error("HEC request {} {} could not be handled", req.method(), new QueryString(req.uri()).path(), e);
-      answer(ctx, req, Answer.of(HecReply.INTERNAL_ERROR), true);
-      return;
+      return new HecProtocol.Now(Answer.of(HecReply.INTERNAL_ERROR));
     }
-    if (d instanceof HecProtocol.Now now) {
-      answer(ctx, req, now.answer(), true);
-      return;
-    }
-    deliver(ctx, req, (HecProtocol.Deliver) d);
   }
 
   /**
@@ -118,7 +174,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    * after some of its transactions were taken is answered as refused, and what was taken comes
    * again with the client's retry (at least once, as with any HEC client that retries).
    */
-  private void deliver(ChannelHandlerContext ctx, FullHttpRequest req, HecProtocol.Deliver d) {
+  private void deliver(ChannelHandlerContext ctx, ReplyTo replyTo, HecProtocol.Deliver d) {
     List<Event> events = d.events();
     SourceMetrics.Tally tally = metrics.tally();
     for (Event e : events) {
@@ -131,35 +187,43 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       shipments.add(delivery.shipment(new ArrayList<>(events.subList(i, Math.min(events.size(), i + batchSize)))));
     }
     busy = true;
+    budgetGate.delivering();
     delivery.attemptInOrder(shipments, ctx.executor(), outcomes -> {
-      Outcome last = outcomes.get(outcomes.size() - 1);
-      int taken = 0;
-      for (int i = 0; i < outcomes.size(); i++) {
-        if (outcomes.get(i).accepted()) {
-          taken += shipments.get(i).size();
-        }
+      try {
+        answer(ctx, replyTo, settled(d, shipments, outcomes));
+      } finally {
+        // its events are no longer held (nor is its budget, should its connection be gone)
+        protocol.answered(d);
+        budgetGate.delivered();
       }
-      if (taken > 0) {
-        hecMetrics.tokenEvents(d.token().name(), taken);
-      }
-      if (last.refusal() == Refusal.REJECTED) {
-        hecMetrics.tokenThrottled(d.token().name());
-      }
-      if (d.acknowledged()) {
-        if (last.accepted()) {
-          acks.delivered(d.channel(), d.ackId(), shipments);
-        } else {
-          acks.refused(d.channel(), d.ackId());
-        }
-      }
-      protocol.answered(d);
-      answer(ctx, req, answerFor(last, d), true);
       busy = false;
-      handleWaiting(ctx);
-      if (!busy && !ctx.channel().config().isAutoRead()) {
-        ctx.channel().config().setAutoRead(true);
-      }
+      proceed(ctx);
     });
+  }
+
+  /** Counts what came of a delivery, tells the acks, and says what to answer. */
+  private Answer settled(HecProtocol.Deliver d, List<Shipment> shipments, List<Outcome> outcomes) {
+    Outcome last = outcomes.get(outcomes.size() - 1);
+    int taken = 0;
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (outcomes.get(i).accepted()) {
+        taken += shipments.get(i).size();
+      }
+    }
+    if (taken > 0) {
+      hecMetrics.tokenEvents(d.token().name(), taken);
+    }
+    if (last.refusal() == Refusal.REJECTED) {
+      hecMetrics.tokenThrottled(d.token().name());
+    }
+    if (d.acknowledged()) {
+      if (last.accepted()) {
+        acks.delivered(d.channel(), d.ackId(), shipments);
+      } else {
+        acks.refused(d.channel(), d.ackId());
+      }
+    }
+    return answerFor(last, d);
   }
 
   private static Answer answerFor(Outcome o, HecProtocol.Deliver d) {
@@ -174,8 +238,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     };
   }
 
-  private void answer(ChannelHandlerContext ctx, FullHttpRequest req, Answer a, boolean canKeepAlive) {
-    boolean keepAlive = canKeepAlive && HttpUtil.isKeepAlive(req);
+  private void answer(ChannelHandlerContext ctx, ReplyTo replyTo, Answer a) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(a.status()), Unpooled.wrappedBuffer(a.body()));
     HttpHeaders h = res.headers();
@@ -189,14 +252,13 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (a.allow() != null) {
       h.set(HttpHeaderNames.ALLOW, a.allow());
     }
-    if (!keepAlive) {
+    if (!replyTo.keepAlive()) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+    } else if (replyTo.version().equals(HttpVersion.HTTP_1_0)) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    hecMetrics.answered(HecProtocol.endpointOf(req.uri()), a);
-    req.release();
-    if (keepAlive) {
+    hecMetrics.answered(replyTo.endpoint(), a);
+    if (replyTo.keepAlive()) {
       ctx.writeAndFlush(res, ctx.voidPromise());
     } else {
       closing = true;
@@ -215,6 +277,15 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /** The client has read enough of its answers: the requests held back for it go on. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      proceed(ctx);
+    }
+    super.channelWritabilityChanged(ctx);
   }
 
   @Override

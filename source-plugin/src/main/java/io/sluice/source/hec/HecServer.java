@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * before any TLS work), TLS when configured, an idle timer, {@link RequestTimeout} around Netty's
  * HTTP/1.1 codec, {@link BudgetGate} (the source's bodies together stay within {@code
  * maxBufferedBytes}), its aggregator (a body over {@code maxContentLength} is answered 413 before
- * it is read), and {@link HecHandler}.
+ * it is read), and {@link HecHandler}. A connection owing its client more than {@link
+ * #ANSWERS_UNREAD} of answers reads no more requests until the client has read them.
  */
 public final class HecServer implements Listener {
 
@@ -40,6 +42,13 @@ public final class HecServer implements Listener {
   /** Longest request line and headers: Splunk's clients send short ones. */
   static final int MAX_INITIAL_LINE = 8192;
   static final int MAX_HEADERS = 16384;
+
+  /**
+   * Answers a connection may owe its client before it reads no more of its requests (the high
+   * mark), and until when (the low one): a client that pipelines and never reads would otherwise
+   * have them pile up without end. Some hundreds of Splunk's short answers.
+   */
+  static final WriteBufferWaterMark ANSWERS_UNREAD = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
   /**
    * What an HEC source is configured with.
@@ -119,6 +128,7 @@ public final class HecServer implements Listener {
         .group(boss, workers)
         .channel(Transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ANSWERS_UNREAD)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -133,7 +143,8 @@ public final class HecServer implements Listener {
               p.addLast("tls", s.tls().newHandler(ch.alloc()));
             }
             if (!s.idleTimeout().isZero()) {
-              p.addLast("idle", new IdleStateHandler(0, 0, s.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+              // observing output: a client slowly reading a long answer is not idle
+              p.addLast("idle", new IdleStateHandler(true, 0, 0, s.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
             }
             RequestTimeout timeout = s.requestTimeout().isZero() ? null
                 : new RequestTimeout(s.requestTimeout().toNanos(), shared.hecMetrics()::timedOut);
@@ -144,9 +155,10 @@ public final class HecServer implements Listener {
             if (timeout != null) {
               p.addLast("requestEnd", timeout.end());
             }
-            p.addLast("budget", new BudgetGate(budget, s.maxContentLength(), shared.hecMetrics()::noRoom));
+            BudgetGate budgetGate = new BudgetGate(budget, s.maxContentLength(), shared.hecMetrics()::noRoom);
+            p.addLast("budget", budgetGate);
             p.addLast("body", new HttpObjectAggregator(s.maxContentLength()));
-            p.addLast("hec", new HecHandler(protocol, shared));
+            p.addLast("hec", new HecHandler(protocol, budgetGate, shared));
           }
         });
     try {

@@ -1,9 +1,9 @@
 package io.sluice.source.hec;
 
+import io.netty.util.NetUtil;
 import io.sluice.core.config.ConfigValues;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -127,10 +127,22 @@ public final class TrustedProxies {
       }
       return a;
     }
-    try {
-      return InetAddress.getByName(s).getAddress(); // with a ':' only ever read as an IPv6 literal
-    } catch (UnknownHostException e) {
-      return null;
+    // Netty's parser, not InetAddress.getByName: that looks up as a name whatever does not start
+    // like a literal (".:"), from the I/O thread.
+    byte[] a = NetUtil.createByteArrayFromIpAddressString(s);
+    return a == null ? null : unmapped(a);
+  }
+
+  /** An IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.1}) as its IPv4 address, as Java reads it. */
+  private static byte[] unmapped(byte[] a) {
+    if (a.length != 16 || a[10] != (byte) 0xFF || a[11] != (byte) 0xFF) {
+      return a;
     }
+    for (int i = 0; i < 10; i++) {
+      if (a[i] != 0) {
+        return a;
+      }
+    }
+    return Arrays.copyOfRange(a, 12, 16);
   }
 }

@@ -46,6 +46,37 @@ class TrustedProxiesTest {
     assertEquals(16, TrustedProxies.literal("::1").length);
   }
 
+  /**
+   * A hop made only of hex digits, dots and colons that Java would not read as a literal (it does
+   * not start like one) would be looked up as a name, from the I/O thread. A security manager
+   * refuses every lookup here: one made would throw.
+   */
+  @Test
+  @SuppressWarnings("removal") // the only hook for name lookups on Java 17
+  void aHopThatOnlyLooksLikeALiteralIsNeverLookedUp() {
+    SecurityManager before = System.getSecurityManager();
+    System.setSecurityManager(new SecurityManager() {
+      @Override
+      public void checkPermission(java.security.Permission p) {}
+
+      @Override
+      public void checkConnect(String host, int port) {
+        if (port == -1) { // a name lookup
+          throw new SecurityException("looked up " + host);
+        }
+      }
+    });
+    try {
+      assertNull(TrustedProxies.literal(".:"));
+      assertNull(TrustedProxies.literal(".::1"));
+      assertEquals("10.9.9.9", lb.clientOf("10.1.2.3", ".:, 10.9.9.9"));
+      assertEquals("10.2.2.2", lb.clientOf("10.1.2.3", "10.2.2.2, ::ffff:10.9.9.9"),
+          "an IPv4-mapped hop is its IPv4 address, trusted as such");
+    } finally {
+      System.setSecurityManager(before);
+    }
+  }
+
   @Test
   void aBadEntryIsRefusedNamingTheKey() {
     for (String bad : new String[] {"10.0.0.0/33", "lb.example", "10.0.0.0/x", "::1/129"}) {
