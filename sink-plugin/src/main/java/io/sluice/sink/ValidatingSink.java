@@ -73,7 +73,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   private Backoff backoff;
   private final List<Event> taken = new ArrayList<>();
   private final List<Event> handled = new ArrayList<>();
-  private final List<Event> appended = new ArrayList<>(); // the valid ones, in the writer's order
+  private final List<Appended> appended = new ArrayList<>(); // the valid ones, in the writer's order
   private long lastFailureLog = System.nanoTime() - LOG_EVERY_NANOS;
 
   /** For tests, before configure(): the clock of file names and rolls, and how waits are made. */
@@ -214,7 +214,15 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   }
 
   /** What a batch came to, counted once its take is committed. */
-  private record Written(int valid, int invalid, int deadLettered, int dropped, long bytes) {}
+  private record Written(int valid, int invalid, int deadLettered, Dropped dropped, long bytes) {}
+
+  /** A valid event as appended to the writer, and the size of its document. */
+  private record Appended(Event event, int bytes) {}
+
+  /** What the writer gave up on: how many documents, and their bytes. */
+  private record Dropped(int count, long bytes) {
+    static final Dropped NONE = new Dropped(0, 0);
+  }
 
   private Written write(List<Event> batch) throws IOException {
     handled.clear();
@@ -234,7 +242,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
         writer.append(json, e.getHeaders()); // the hec writer's envelopes take metadata from them
         bytes += json.length;
         valid++;
-        appended.add(e);
+        appended.add(new Appended(e, json.length));
         handled.add(e); // unless the writer gives up on it (below)
       } else {
         invalid++;
@@ -249,7 +257,7 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
       deadLetter.commit(); // first: a failure of the documents' commit then repeats only these
     }
     writer.commit();
-    int dropped = leaveOutDropped();
+    Dropped dropped = leaveOutDropped();
     // One histogram update per batch, not per event: the mean per event.
     metrics.validationMicros.update(validationNanos / 1000 / batch.size());
     metrics.writeMicros.update((System.nanoTime() - start - validationNanos) / 1000);
@@ -259,26 +267,29 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
   /**
    * Leaves out of {@code handled} the documents the writer gave up on (HEC refused them for good:
    * dropped, and counted by the writer in {@code hec.refused}): neither written nor dead-lettered,
-   * they must not turn an upstream acknowledgement true. Returns how many.
+   * they must not turn an upstream acknowledgement true, nor count as written.
    */
-  private int leaveOutDropped() {
+  private Dropped leaveOutDropped() {
     List<Integer> dropped = writer.droppedByLastCommit();
     if (dropped.isEmpty()) {
-      return 0;
+      return Dropped.NONE;
     }
     Set<Event> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    long bytes = 0;
     for (int i : dropped) {
-      out.add(appended.get(i));
+      Appended a = appended.get(i);
+      out.add(a.event());
+      bytes += a.bytes();
     }
     handled.removeIf(out::contains);
-    return out.size();
+    return new Dropped(out.size(), bytes);
   }
 
   private void counted(Written w) {
     metrics.valid.inc(w.valid());
     metrics.invalid.inc(w.invalid());
-    metrics.written.inc(w.valid() - w.dropped());
-    metrics.bytes.inc(w.bytes());
+    metrics.written.inc(w.valid() - w.dropped().count());
+    metrics.bytes.inc(w.bytes() - w.dropped().bytes());
     metrics.deadLetterWritten.inc(w.deadLettered());
     metrics.counter.addToEventDrainSuccessCount(taken.size());
     if (taken.size() == settings.batchSize()) {

@@ -253,11 +253,15 @@ class ValidatingSinkHecTest {
     assertEquals(1, count("hec.refused"));
     assertEquals(9, count("written"));
     assertEquals(10, count("valid"));
+    long bytes = count("bytes"); // nine documents of one length (ids 0 to 9 differ in one digit)
+    assertEquals(0, bytes % 9, "the refused document's bytes are not counted: " + bytes);
 
     put(10, 12);
     assertEquals(Sink.Status.READY, sink.process());
     assertEquals(ids(10, 12), eventIds(heard.get(1)), "the next batch whole: nothing left over");
     assertEquals(11, count("written"));
+    long more = count("bytes") - bytes; // two documents, each id a digit longer where it appears
+    assertTrue(more > 2 * (bytes / 9) && more <= 2 * (bytes / 9 + 4), "two documents counted: " + more);
   }
 
   private static List<String> eventIds(List<Event> events) {
