@@ -157,6 +157,41 @@ class HecConnectionFaultsTest {
     }
   }
 
+  /**
+   * A request waits on a full channel; behind it, pipelined in the same write, one with a chunked
+   * body past maxContentLength. Netty's aggregator would answer that one 413 at once, which the
+   * client would take for the first one's answer. The first is answered first, then the connection
+   * closes (the client sends the second again), and it is never answered 413 out of turn.
+   */
+  @Test
+  void aRequestTooLargeBehindOneBeingDeliveredIsNotAnsweredAheadOfIt() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("maxContentLength", "1024"),
+        Map.of("capacity", "1", "transactionCapacity", "1", "keep-alive", "2"), Map.of());
+        Socket s = new Socket("127.0.0.1", rig.port)) {
+      s.setSoTimeout(10_000);
+      String event = post("/services/collector", "{\"event\":\"x\"}", auth());
+      s.getOutputStream().write(event.getBytes(StandardCharsets.US_ASCII));
+      assertEquals(List.of("200 {\"text\":\"Success\",\"code\":0}"), answers(s.getInputStream(), 1),
+          "the channel is full now");
+      String big = "y".repeat(2000);
+      String chunked = "POST /services/collector/raw HTTP/1.1\r\nHost: x\r\n" + auth()
+          + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(big.length()) + "\r\n" + big
+          + "\r\n0\r\n\r\n";
+      s.getOutputStream().write((event + chunked).getBytes(StandardCharsets.US_ASCII));
+      String head = headOf(s.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 503"), "the first request's answer first: " + head);
+      InputStream in = s.getInputStream();
+      in.readNBytes(Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1")));
+      int next;
+      try {
+        next = in.read();
+      } catch (java.net.SocketException reset) {
+        next = -1; // closed with the rest of the second request unread: as good as closed
+      }
+      assertEquals(-1, next, "then the connection closes, the second unanswered");
+    }
+  }
+
   /** Reads {@code n} answers: their status and body. */
   private static List<String> answers(InputStream in, int n) throws IOException {
     List<String> out = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -42,6 +43,9 @@ final class BudgetGate extends ChannelDuplexHandler {
   private final ArrayDeque<Long> held = new ArrayDeque<>();
   private boolean discarding; // the rest of a refused request
   private boolean delivering; // the first request held is being delivered
+  private boolean readingLast; // the last request held is still being read (its last part not yet)
+  private int answersBeforeClose; // > 0: answers still to write before closing (closeAfterOwedAnswers)
+  private boolean closingAfterAnswers; // nothing more is read
   private long orphaned; // what it took, once its connection closed before it was answered
 
   /** @param refused counts a request refused for want of room */
@@ -53,14 +57,18 @@ final class BudgetGate extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closingAfterAnswers) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof HttpRequest req) {
       long length = contentLength(req);
       if (length > maxContentLength && !held.isEmpty()) {
         // The aggregator would answer 413 at once, ahead of the answers still owed to earlier
-        // pipelined requests: close instead, and the client sends them all again.
+        // pipelined requests: answer those, then close, and the client sends this one again.
         ReferenceCountUtil.release(msg);
-        discarding = true;
-        ctx.close();
+        readingLast = false; // not held
+        closeAfterOwedAnswers(ctx);
         return;
       }
       long n = length > maxContentLength ? 0 // the aggregator refuses it (413) without reading it
@@ -85,9 +93,12 @@ final class BudgetGate extends ChannelDuplexHandler {
       }
       held.add(n);
       discarding = false;
+      readingLast = !(msg instanceof LastHttpContent);
     } else if (discarding) {
       ReferenceCountUtil.release(msg);
       return;
+    } else if (msg instanceof LastHttpContent) {
+      readingLast = false;
     }
     ctx.fireChannelRead(msg);
   }
@@ -103,13 +114,42 @@ final class BudgetGate extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-    if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+    boolean answer = msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL;
+    if (answer) {
       Long n = held.poll();
       if (n != null) {
         budget.give(n);
       }
     }
     super.write(ctx, msg, promise);
+    if (answer && answersBeforeClose > 0 && --answersBeforeClose == 0) {
+      // after that answer's bytes: an empty write completes once they are flushed
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /**
+   * Whether an answer is still owed to a request read before the one being read now. For the
+   * handlers that answer a request early (the aggregator's 413 and 417, the request timeout's
+   * 408), which must not answer ahead of earlier ones.
+   */
+  boolean answerOwed() {
+    return held.size() - (readingLast ? 1 : 0) > 0;
+  }
+
+  /**
+   * Instead of answering the request being read ahead of earlier ones: drops what follows, and
+   * closes the connection once the earlier requests are answered. The client sends the unanswered
+   * one again; the earlier answers, which it needs to know what was accepted, all reach it.
+   */
+  void closeAfterOwedAnswers(ChannelHandlerContext ctx) {
+    // Reading on, and dropping what is read: bytes left unread when the connection closes make
+    // the kernel reset it, and a reset can destroy the earlier answers before the client reads them.
+    closingAfterAnswers = true;
+    answersBeforeClose = held.size() - (readingLast ? 1 : 0);
+    if (answersBeforeClose == 0) {
+      ctx.close();
+    }
   }
 
   /**

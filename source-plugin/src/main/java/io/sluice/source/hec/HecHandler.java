@@ -195,9 +195,9 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // its events are no longer held (nor is its budget, should its connection be gone)
         protocol.answered(d);
         budgetGate.delivered();
+        busy = false;
+        proceed(ctx); // whatever happened above: a connection left busy would read nothing more
       }
-      busy = false;
-      proceed(ctx);
     });
   }
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -146,8 +145,10 @@ public final class HecServer implements Listener {
               // observing output: a client slowly reading a long answer is not idle
               p.addLast("idle", new IdleStateHandler(true, 0, 0, s.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
             }
+            BudgetGate budgetGate = new BudgetGate(budget, s.maxContentLength(), shared.hecMetrics()::noRoom);
             RequestTimeout timeout = s.requestTimeout().isZero() ? null
-                : new RequestTimeout(s.requestTimeout().toNanos(), shared.hecMetrics()::timedOut);
+                : new RequestTimeout(s.requestTimeout().toNanos(), shared.hecMetrics()::timedOut,
+                    budgetGate::answerOwed);
             if (timeout != null) {
               p.addLast("requestTimeout", timeout);
             }
@@ -155,9 +156,8 @@ public final class HecServer implements Listener {
             if (timeout != null) {
               p.addLast("requestEnd", timeout.end());
             }
-            BudgetGate budgetGate = new BudgetGate(budget, s.maxContentLength(), shared.hecMetrics()::noRoom);
             p.addLast("budget", budgetGate);
-            p.addLast("body", new HttpObjectAggregator(s.maxContentLength()));
+            p.addLast("body", new InOrderAggregator(s.maxContentLength(), budgetGate));
             p.addLast("hec", new HecHandler(protocol, budgetGate, shared));
           }
         });

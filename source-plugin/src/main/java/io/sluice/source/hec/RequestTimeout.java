@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code requestTimeout}: a request whose first byte has been read must be read whole, headers and
@@ -27,12 +28,18 @@ final class RequestTimeout extends ChannelInboundHandlerAdapter {
 
   private final long timeoutNanos;
   private final Runnable counted;
+  private final BooleanSupplier answerOwed;
   private ScheduledFuture<?> timer; // while a request is being read
 
-  /** @param counted counts a request timed out */
-  RequestTimeout(long timeoutNanos, Runnable counted) {
+  /**
+   * @param counted counts a request timed out
+   * @param answerOwed whether an earlier request of the connection is still to be answered: a
+   *     408 then would overtake its answer, so the clock waits for it
+   */
+  RequestTimeout(long timeoutNanos, Runnable counted, BooleanSupplier answerOwed) {
     this.timeoutNanos = timeoutNanos;
     this.counted = counted;
+    this.answerOwed = answerOwed;
   }
 
   @Override
@@ -62,7 +69,8 @@ final class RequestTimeout extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
-    if (!ctx.channel().config().isAutoRead()) { // the source holds it back: not the client's time
+    if (!ctx.channel().config().isAutoRead() || answerOwed.getAsBoolean()) {
+      // the source holds it back, or has yet to answer an earlier request: not the client's time
       timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
       return;
     }
