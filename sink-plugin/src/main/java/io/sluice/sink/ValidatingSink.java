@@ -200,16 +200,23 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
     try {
       tx.commit();
     } catch (RuntimeException e) {
-      try {
-        if (!(writer.undoLastCommit() & (deadLetter == null || deadLetter.undoLastCommit()))) {
-          LOG.warn("Sink {}: the take of a written batch failed to commit, and the batch could not"
-              + " be taken back (sent, or its file closed): the channel's redelivery writes it"
-              + " again", getName());
-        }
-      } catch (IOException | RuntimeException undoFailed) {
-        e.addSuppressed(undoFailed);
+      boolean undone = undo(writer, e) & (deadLetter == null || undo(deadLetter, e));
+      if (!undone) {
+        LOG.warn("Sink {}: the take of a written batch failed to commit, and the batch could not"
+            + " be taken back (sent, or its file closed): the channel's redelivery writes it"
+            + " again", getName());
       }
       throw e;
+    }
+  }
+
+  /** Takes the last commit back out of {@code w}; a failure to is added to {@code cause}. */
+  private static boolean undo(EventWriter w, RuntimeException cause) {
+    try {
+      return w.undoLastCommit();
+    } catch (IOException | RuntimeException undoFailed) {
+      cause.addSuppressed(undoFailed);
+      return false;
     }
   }
 
