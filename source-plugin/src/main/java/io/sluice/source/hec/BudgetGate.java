@@ -25,8 +25,9 @@ import java.util.ArrayDeque;
  * body is held as read, and copied once to be parsed; a body of unknown length counts as {@code
  * maxContentLength}) before any of its body is collected, and gives it back when it is answered.
  * One that does not fit is answered 503 with {@code Retry-After} and its connection closed, without
- * reading its body (closed without an answer if earlier pipelined requests are still unanswered,
- * as an answer now would come out of order; the client sends them all again).
+ * reading its body; if earlier pipelined requests are still unanswered, an answer now would come
+ * out of order, so they are answered and the connection then closes without answering it
+ * ({@link #closeAfterOwedAnswers}; the client sends it again).
  *
  * <p>Every request gets exactly one answer, from the source or from the aggregator (413), and
  * answers go out in order: so the amounts wait in a queue, taken as requests come and given back
@@ -45,7 +46,7 @@ final class BudgetGate extends ChannelDuplexHandler {
   private boolean delivering; // the first request held is being delivered
   private boolean readingLast; // the last request held is still being read (its last part not yet)
   private int answersBeforeClose; // > 0: answers still to write before closing (closeAfterOwedAnswers)
-  private boolean closingAfterAnswers; // nothing more is read
+  private boolean closingAfterAnswers; // what is read is dropped until the connection closes
   private long orphaned; // what it took, once its connection closed before it was answered
 
   /** @param refused counts a request refused for want of room */
@@ -77,11 +78,12 @@ final class BudgetGate extends ChannelDuplexHandler {
         ReferenceCountUtil.release(msg);
         discarding = true;
         refused.run();
-        ctx.channel().config().setAutoRead(false); // its body is not read
         if (!held.isEmpty()) { // pipelined behind unanswered requests: an answer now would be out of order
-          ctx.close();
+          readingLast = false; // not held
+          closeAfterOwedAnswers(ctx);
           return;
         }
+        ctx.channel().config().setAutoRead(false); // its body is not read
         FullHttpResponse busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(HecReply.SERVER_BUSY.json()));
         busy.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
