@@ -4,7 +4,8 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import io.sluice.core.limit.Governor;
+import io.sluice.core.limit.Limiter;
+import io.sluice.core.limit.SharedGovernor;
 import io.sluice.core.limit.ThrottleReason;
 import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.core.offenders.TopOffenders;
@@ -29,7 +30,7 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
   private final Meter dropped;
   private final Meter rejected;
   private final Counter keysTruncated;
-  private final Governor governor;
+  private final Limiter governor;
   private final TopOffenders offenders;
 
   /**
@@ -37,7 +38,7 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
    *     marks it where keys are read, and registered here with the other metrics
    */
   TokenBucketCounter(
-      String name, Governor governor, TopOffenders offenders, Counter keysTruncated) {
+      String name, Limiter governor, TopOffenders offenders, Counter keysTruncated) {
     super(Type.INTERCEPTOR, name);
     this.prefix = "interceptor." + name;
     this.governor = governor;
@@ -57,6 +58,20 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
     r.register(prefix + ".deferred.depth", (Gauge<Long>) governor::deferredDepth);
     r.register(prefix + ".deferred.fill", (Gauge<Double>) governor::deferredFill);
     r.register(prefix + ".topOffenders", (Gauge<String>) this::getTopOffenders);
+    if (governor instanceof SharedGovernor shared) {
+      registerShared(r, prefix + ".redis", shared);
+    }
+  }
+
+  /** What the shared store did: {@code interceptor.<name>.redis.*}. */
+  private static void registerShared(MetricRegistry r, String p, SharedGovernor shared) {
+    r.register(p + ".calls", (Gauge<Long>) shared::calls);
+    r.register(p + ".roundTrips", (Gauge<Long>) shared::roundTrips);
+    r.register(p + ".failures", (Gauge<Long>) shared::failures);
+    r.register(p + ".fallback", (Gauge<Long>) shared::fallbackDecisions);
+    r.register(p + ".breaker", (Gauge<Integer>) shared::breakerState);
+    r.register(p + ".breaker.transitions", (Gauge<Long>) shared::breakerTransitions);
+    r.register(p + ".roundTrip", shared.roundTripMicros());
   }
 
   /** Adds one batch's tally; called once per batch, not per event. */
@@ -133,6 +148,11 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
   @Override
   public long getThrottledOverflowCount() {
     return throttledBy.get(ThrottleReason.OVERFLOW).getCount();
+  }
+
+  @Override
+  public long getThrottledStoreCount() {
+    return throttledBy.get(ThrottleReason.STORE).getCount();
   }
 
   @Override

@@ -22,6 +22,9 @@ public interface TokenBucketCounterMBean {
 
   long getThrottledOverflowCount();
 
+  /** Throttled because the shared store could not decide and {@code redis.onFailure = closed}. */
+  long getThrottledStoreCount();
+
   long getDroppedCount();
 
   long getRejectedEventCount();

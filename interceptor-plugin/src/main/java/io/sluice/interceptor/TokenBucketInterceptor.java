@@ -6,8 +6,9 @@ import io.sluice.core.EventIds;
 import io.sluice.core.Headers;
 import io.sluice.core.RetryLaterException;
 import io.sluice.core.limit.Decision;
-import io.sluice.core.limit.Governor;
+import io.sluice.core.limit.Limiter;
 import io.sluice.core.limit.ThrottleReason;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.offenders.TopOffenders;
 import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.time.Clock;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flume adapter of the {@link Governor}: keys each event, asks for a decision, and tags the event
+ * Flume adapter of the governor ({@link Limiter}: this agent's own, or one shared through Redis):
+ * keys each event, asks for the batch's decisions (one round trip when shared), and tags the event
  * with {@code sluice.disposition} (and {@code sluice.releaseAt}, {@code sluice.limitKey}).
  * Throttled events are dropped, kept, or make the whole batch fail with a {@link
  * RetryLaterException}, in which case everything the batch had reserved is given back.
@@ -40,7 +42,7 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
   private final TokenBucketSettings settings;
   private final Clock clock;
   private final KeyExtractor keys;
-  private final Governor governor;
+  private final Limiter governor;
   private final TopOffenders offenders;
   private final Counter keysTruncated = new Counter();
   private TokenBucketCounter counter;
@@ -54,7 +56,7 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
             settings.defaultKey,
             new KeyTruncation(settings.maxKeyLength),
             keysTruncated);
-    this.governor = new Governor(settings.governor, clock);
+    this.governor = RedisSettings.limiter(settings.shared, settings.governor, clock);
     this.offenders =
         new TopOffenders(
             settings.topOffendersSize, settings.topOffendersInterval.toNanos(), clock.nanoTime());
@@ -65,12 +67,13 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
     counter = new TokenBucketCounter(settings.metricsName, governor, offenders, keysTruncated);
     counter.start();
     LOG.info(
-        "TokenBucketInterceptor '{}': key {} (cut beyond {} characters), throttled = {}, {}",
+        "TokenBucketInterceptor '{}': key {} (cut beyond {} characters), throttled = {}, {}, {}",
         settings.metricsName,
         String.join(",", settings.keyHeaders),
         settings.maxKeyLength,
         settings.throttled.name().toLowerCase(java.util.Locale.ROOT),
-        settings.governor);
+        settings.governor,
+        settings.shared == null ? "store = local" : settings.shared);
     String heap = settings.heapWarning(Runtime.getRuntime().maxMemory());
     if (heap != null) {
       LOG.warn("TokenBucketInterceptor '{}': {}", settings.metricsName, heap);
@@ -85,14 +88,27 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
 
   @Override
   public List<Event> intercept(List<Event> events) {
-    Batch batch = new Batch(events.size(), settings.throttled == ThrottledAction.REJECT);
-    for (Event event : events) {
-      Map<String, String> h = event.getHeaders();
+    int n = events.size();
+    String[] keyOf = new String[n];
+    String[] tierOf = new String[n];
+    boolean[] lowOf = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Map<String, String> h = events.get(i).getHeaders();
       h.putIfAbsent(Headers.EVENT_ID, EventIds.next());
-      String tier = settings.tierHeader == null ? null : h.get(settings.tierHeader);
+      tierOf[i] = settings.tierHeader == null ? null : h.get(settings.tierHeader);
       String priority = h.get(settings.shedHeader);
-      boolean low = priority != null && settings.shedValues.contains(priority);
-      Decision d = governor.decide(keys.keyOf(h), tier, low, batch.granted != null);
+      lowOf[i] = priority != null && settings.shedValues.contains(priority);
+      keyOf[i] = keys.keyOf(h);
+    }
+    boolean reject = settings.throttled == ThrottledAction.REJECT;
+    Decision[] decisions = new Decision[n];
+    governor.decideAll(n, keyOf, tierOf, lowOf, reject, decisions);
+    Batch batch = new Batch(n, reject);
+    Decision trigger = null;
+    for (int i = 0; i < n; i++) {
+      Event event = events.get(i);
+      Map<String, String> h = event.getHeaders();
+      Decision d = decisions[i];
       h.put(Headers.DISPOSITION, d.disposition().value());
       h.put(Headers.LIMIT_KEY, d.limitKey());
       switch (d.disposition()) {
@@ -106,20 +122,22 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
           break;
         default:
           h.remove(Headers.RELEASE_AT);
-          if (settings.throttled == ThrottledAction.REJECT) {
-            throw reject(batch, d, events.size());
+          if (reject) {
+            trigger = trigger == null ? d : trigger;
+          } else {
+            batch.throttled(d, event, settings.throttled == ThrottledAction.KEEP);
           }
-          batch.throttled(d, event, settings.throttled == ThrottledAction.KEEP);
       }
+    }
+    if (trigger != null) {
+      throw reject(batch, trigger, n);
     }
     finish(batch);
     return batch.out;
   }
 
   private RetryLaterException reject(Batch batch, Decision trigger, int batchSize) {
-    for (int i = batch.granted.size() - 1; i >= 0; i--) {
-      governor.cancel(batch.granted.get(i));
-    }
+    governor.cancelAll(batch.granted);
     // The batch goes back to the sender whole: only its trigger counts as throttled.
     counter.rejected(trigger.reason(), batchSize);
     logTopOffenders(offenders.record(trigger.limitKey(), 1, clock.nanoTime()));
@@ -164,6 +182,7 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
     if (counter != null) {
       counter.close();
     }
+    governor.close();
   }
 
   TokenBucketCounter counter() {

@@ -8,6 +8,7 @@ import io.sluice.core.Headers;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.GovernorConfig;
 import io.sluice.core.limit.Limits;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.offenders.TopOffenders;
 import java.time.Duration;
 import java.util.Arrays;
@@ -34,6 +35,8 @@ final class TokenBucketSettings {
   final int topOffendersSize;
   final Duration topOffendersInterval;
   final GovernorConfig governor;
+  /** Where the limits are kept: null for this agent alone, else the Redis the agents share. */
+  final RedisSettings shared;
 
   TokenBucketSettings(Context ctx) {
     metricsName = ctx.getString("metricsName", "governor").trim();
@@ -107,6 +110,7 @@ final class TokenBucketSettings {
     g.newKeyLimit(Limits.optionalSetting("newKeyLimit", ctx.getString("newKeyLimit", "1000/s")));
     try {
       governor = g.build();
+      shared = RedisSettings.read(ctx::getString);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("TokenBucketInterceptor: " + e.getMessage(), e);
     }

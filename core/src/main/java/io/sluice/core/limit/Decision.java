@@ -20,6 +20,8 @@ public final class Decision {
   final KeyState state;
   final boolean chargedGlobal;
   Booking booking;
+  /** Decided by the shared store ({@link SharedGovernor}), whose cancel differs. */
+  boolean shared;
   /** When the global cells were booked (at or before {@link #atNanos()}); for tests. */
   long globalChargeNanos;
 
@@ -51,6 +53,16 @@ public final class Decision {
 
   static Decision batched(KeyState s, long atNanos, long releaseAtMillis, boolean global) {
     return new Decision(Disposition.BATCHED, s.key, atNanos, releaseAtMillis, null, 0, s, global);
+  }
+
+  /**
+   * Processed ({@code reason} null) or throttled with nothing booked anywhere: what {@code
+   * onFailure = open} or {@code closed} decides while the shared store is out of reach.
+   */
+  static Decision unbooked(String key, ThrottleReason reason, long nowNanos, long retryAfterNanos) {
+    return reason == null
+        ? new Decision(Disposition.PROCESSED, key, nowNanos, 0, null, 0, null, false)
+        : new Decision(Disposition.THROTTLED, key, 0, 0, reason, retryAfterNanos, null, false);
   }
 
   static Decision throttled(KeyState s, ThrottleReason reason, long retryAfterNanos) {

@@ -18,7 +18,8 @@ final class DeferredLedger {
   private final long slotNanos;
   private final long[] counts;
   private long sweptSlot; // absolute index of the oldest slot not yet swept
-  private long total;
+  private long total; // booked and reserved
+  private long reserved; // room promised to calls in flight to a shared store, not yet booked
 
   DeferredLedger(long capacity, long maxDelayNanos, long nowNanos) {
     this.capacity = capacity;
@@ -51,6 +52,30 @@ final class DeferredLedger {
     }
   }
 
+  /**
+   * Promises up to {@code wanted} events' room to a decision made elsewhere (the shared store),
+   * before its answer says how many it deferred and when they come due; returns how many.
+   */
+  synchronized int reserve(int wanted, long nowNanos) {
+    sweep(nowNanos);
+    int k = (int) Math.max(0, Math.min(wanted, capacity - total));
+    total += k;
+    reserved += k;
+    return k;
+  }
+
+  /** Books one reserved event, due at {@code dueNanos}. */
+  synchronized void settle(long dueNanos) {
+    reserved--;
+    counts[slotOf(dueNanos)]++;
+  }
+
+  /** Gives back {@code k} reserved events' room that no deferred event took. */
+  synchronized void unreserve(int k) {
+    reserved -= k;
+    total -= k;
+  }
+
   synchronized long depth(long nowNanos) {
     sweep(nowNanos);
     return total;
@@ -74,7 +99,7 @@ final class DeferredLedger {
     long target = Math.floorDiv(nowNanos, slotNanos);
     if (target - sweptSlot >= counts.length) {
       java.util.Arrays.fill(counts, 0);
-      total = 0;
+      total = reserved;
       sweptSlot = target;
       return;
     }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sluice.core.Disposition;
 import io.sluice.core.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * locked alone, and only when the wall clock has stepped. No cache operation runs while a key's
  * state or a later lock is held, so Caffeine's locks are never taken after ours.
  */
-public final class Governor {
+public final class Governor implements Limiter {
 
   /** The {@code sluice.limitKey} of events decided by the shared state of not-yet-known keys. */
   public static final String OVERFLOW_KEY = "~overflow";
@@ -101,9 +102,28 @@ public final class Governor {
     this.ledger = new DeferredLedger(config.maxDeferred, config.maxDelayNanos, now);
   }
 
+  @Override
   public GovernorConfig config() {
     return config;
   }
+
+  @Override
+  public void decideAll(
+      int n, String[] keys, String[] tiers, boolean[] lows, boolean cancellable, Decision[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = decide(keys[i], tiers[i], lows[i], cancellable);
+    }
+  }
+
+  @Override
+  public void cancelAll(List<Decision> granted) {
+    for (int i = granted.size() - 1; i >= 0; i--) {
+      cancel(granted.get(i));
+    }
+  }
+
+  @Override
+  public void close() {}
 
   /** Decides one event; the decision cannot be {@linkplain #cancel cancelled} exactly. */
   public Decision decide(String key, String tierName, boolean lowPriority) {
@@ -278,16 +298,19 @@ public final class Governor {
   }
 
   /** Keys with state of their own (approximate, as Caffeine's size is). */
+  @Override
   public long keyCount() {
     return states.estimatedSize();
   }
 
   /** Deferred events not yet due, across all keys. */
+  @Override
   public long deferredDepth() {
     return ledger.depth(clock.nanoTime());
   }
 
   /** Fraction of the deferred room in use. */
+  @Override
   public double deferredFill() {
     return ledger.fill(clock.nanoTime());
   }

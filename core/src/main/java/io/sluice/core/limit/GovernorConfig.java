@@ -94,6 +94,39 @@ public final class GovernorConfig {
     return v;
   }
 
+  /**
+   * This configuration with every limit {@linkplain Rate#dividedAmong divided among} {@code
+   * agents}: what one agent of that many admits alone when the store they share is out of reach.
+   */
+  public GovernorConfig dividedAmong(int agents) {
+    Builder b = builder()
+        .defaultTier(defaultTier.name())
+        .global(divided(global, agents))
+        .maxDelay(Duration.ofNanos(maxDelayNanos))
+        .maxDeferred(maxDeferred)
+        .maxDeferredPerKey(maxDeferredPerKey)
+        .shedThreshold(shedThreshold)
+        .maxKeys(maxKeys)
+        .idleTimeout(Duration.ofNanos(idleNanos))
+        .newKeyLimit(newKeyLimit);
+    for (Tier t : tiers.values()) {
+      b.tier(t.name(), divided(t.limits(), agents));
+    }
+    return b.build();
+  }
+
+  private static List<Rate> divided(List<Rate> rates, int agents) {
+    List<Rate> out = new java.util.ArrayList<>(rates.size());
+    for (Rate r : rates) {
+      out.add(r.dividedAmong(agents));
+    }
+    return out;
+  }
+
+  public boolean hasGlobalLimit() {
+    return !global.isEmpty();
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -20,6 +20,11 @@ final class KeyState {
   private final long inheritedDue;
   /** Bookings so far; lets a cancel tell whether anything was booked after the one it undoes. */
   long bookings;
+  /**
+   * Deferred room of this key promised to calls in flight to the shared store ({@link
+   * SharedGovernor}), whose due times are not known yet.
+   */
+  int promised;
 
   private long[] pending; // ring of due times, oldest at head; null when nothing is deferred
   private int head;

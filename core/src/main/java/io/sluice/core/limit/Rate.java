@@ -55,6 +55,19 @@ public final class Rate {
     this.tauR = tau[1].longValueExact();
   }
 
+  /**
+   * This limit shared by {@code agents}: the same count over a period {@code agents} times as long,
+   * with the burst divided (rounded up). What one agent may admit alone when it cannot reach the
+   * store the agents share ({@code redis.onFailure = local}).
+   */
+  Rate dividedAmong(int agents) {
+    if (agents == 1) {
+      return this;
+    }
+    return new Rate(count, Math.multiplyExact(periodNanos, agents),
+        Math.max(1, LongMath.ceilDiv(burst, agents)), unit + " / " + agents + " agents");
+  }
+
   /** {@code count} per second, minute or hour ({@code unit} is {@code s}, {@code m} or {@code h}). */
   public static Rate of(long count, String unit, long burst) {
     return new Rate(count, periodNanos(unit), burst, unit);

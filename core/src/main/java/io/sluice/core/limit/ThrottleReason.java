@@ -14,7 +14,9 @@ public enum ThrottleReason {
    * An unknown key arrived while new keys were being created faster than {@code newKeyLimit}
    * allows, and the bucket such keys share was empty.
    */
-  OVERFLOW("overflow");
+  OVERFLOW("overflow"),
+  /** The store the agents share could not decide, and {@code redis.onFailure = closed}. */
+  STORE("store");
 
   private final String label;
 

@@ -1,0 +1,196 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.core.limit.redis.RedisServer;
+import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.Ports;
+import io.sluice.it.harness.SinkFiles;
+import io.sluice.it.harness.SinkFiles.Written;
+import io.sluice.it.harness.TcpSender;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two real agents, each a SyslogTcpSource with the TokenBucketInterceptor on {@code store =
+ * redis}, sharing one real {@code redis-server}: one sender's limit holds across both, its
+ * deferred events come due in one order whichever agent took them, and when Redis dies the
+ * agents go on deciding by {@code redis.onFailure} and come back to Redis when it returns.
+ */
+class SharedLimitEndToEndTest {
+
+  private static final int RATE = 50; // per second
+  private static final int BURST = 20;
+  private static final long MAX_DELAY_MS = 2000;
+  private static final int EVENTS_PER_AGENT = 300;
+  private static final String GOV = "org.apache.flume.interceptor:type=gov";
+
+  private RedisServer redis;
+  private final List<FlumeAgent> agents = new ArrayList<>();
+
+  @BeforeEach
+  void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterEach
+  void stopAll() {
+    agents.forEach(FlumeAgent::close);
+    redis.close();
+  }
+
+  private FlumeAgent agent(String name, int port, String onFailure) {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-" + name));
+    FlumeAgent.cleanDir(dir.resolve("out"));
+    String conf = """
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+
+        a1.sources.r1.type = io.sluice.source.SyslogTcpSource
+        a1.sources.r1.host = 127.0.0.1
+        a1.sources.r1.port = %1$d
+        a1.sources.r1.clientIPHeader = clientIp
+        a1.sources.r1.channels = c1
+        a1.sources.r1.interceptors = gov
+        a1.sources.r1.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.r1.interceptors.gov.metricsName = gov
+        a1.sources.r1.interceptors.gov.key = clientIp
+        a1.sources.r1.interceptors.gov.limit = %2$d/s burst %3$d
+        a1.sources.r1.interceptors.gov.defer.maxDelay = %4$dms
+        a1.sources.r1.interceptors.gov.throttled = drop
+        a1.sources.r1.interceptors.gov.store = redis
+        a1.sources.r1.interceptors.gov.redis.uri = %5$s
+        a1.sources.r1.interceptors.gov.redis.onFailure = %6$s
+        a1.sources.r1.interceptors.gov.redis.expectedAgents = 2
+
+        a1.channels.c1.type = memory
+        a1.channels.c1.capacity = 100000
+        a1.channels.c1.transactionCapacity = 1000
+
+        a1.sinks.k1.type = file_roll
+        a1.sinks.k1.channel = c1
+        a1.sinks.k1.sink.directory = %7$s/out
+        a1.sinks.k1.sink.rollInterval = 0
+        a1.sinks.k1.sink.serializer = header_and_text
+        """.formatted(port, RATE, BURST, MAX_DELAY_MS, redis.uri(), onFailure, dir);
+    FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
+    agents.add(agent);
+    agent.awaitStarted(Duration.ofSeconds(30), List.of(GOV));
+    return agent;
+  }
+
+  private static void send(int port, int count, String tag) {
+    try (TcpSender s = TcpSender.open("127.0.0.1", port)) {
+      StringBuilder frames = new StringBuilder();
+      for (int i = 0; i < count; i++) {
+        frames.append("<13>Dec  4 08:00:00 host app: ").append(tag).append(' ').append(i).append('\n');
+      }
+      s.send(frames.toString());
+    }
+  }
+
+  /** Waits until the source accepted {@code events} in all, and each was written or dropped. */
+  private static List<Written> drained(FlumeAgent agent, long events) {
+    String source = "org.apache.flume.source:type=r1";
+    agent.await(Duration.ofSeconds(60), "the sink to drain", () -> {
+      long accepted = agent.counter(source, "EventAcceptedCount");
+      long written = agent.counter("org.apache.flume.sink:type=k1", "EventDrainSuccessCount");
+      return accepted == events && written + agent.counter(GOV, "DroppedCount") == accepted;
+    });
+    return SinkFiles.read(agent.dir().resolve("out"));
+  }
+
+  @Test
+  void twoAgentsHoldOneSendersLimitTogetherAndItsDeferredEventsComeDueInOneOrder() {
+    int p1 = Ports.free();
+    int p2 = Ports.free();
+    FlumeAgent a = agent("a", p1, "closed");
+    FlumeAgent b = agent("b", p2, "closed");
+
+    long start = System.currentTimeMillis();
+    Thread other = new Thread(() -> send(p2, EVENTS_PER_AGENT, "b"));
+    other.start();
+    send(p1, EVENTS_PER_AGENT, "a");
+    try {
+      other.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    List<Written> admitted = new ArrayList<>(drained(a, EVENTS_PER_AGENT));
+    int fromA = admitted.size();
+    admitted.addAll(drained(b, EVENTS_PER_AGENT));
+    long decidedBy = System.currentTimeMillis();
+    int fromB = admitted.size() - fromA;
+
+    // Together: the burst, plus the rate over the time the events arrived and were deferred.
+    double seconds = (decidedBy - start) / 1000.0;
+    long ceiling = BURST + Math.round(RATE * (seconds + MAX_DELAY_MS / 1000.0));
+    int total = admitted.size();
+    assertTrue(total <= ceiling, "admitted " + total + " > " + ceiling + " in " + seconds + " s");
+    // The limit was used, not split in two: at least the burst and the deferral window's worth.
+    long floor = BURST + RATE * MAX_DELAY_MS / 1000;
+    assertTrue(total >= floor, "admitted only " + total + " < " + floor);
+    assertTrue(fromA > 0 && fromB > 0, "both agents admitted some: " + fromA + " + " + fromB);
+
+    // One order: over the deferred events of both agents, no span of time holds more due times
+    // than the limit allows (ms labels: one more for rounding at each end).
+    long[] due = admitted.stream()
+        .filter(w -> w.header("sluice.disposition").equals("batched"))
+        .mapToLong(w -> Long.parseLong(w.header("sluice.releaseAt")))
+        .sorted().toArray();
+    assertTrue(due.length > RATE, "deferred: " + due.length);
+    for (int i = 0; i < due.length; i++) {
+      for (int j = i; j < due.length; j++) {
+        long span = due[j] - due[i];
+        long allowed = BURST + (RATE * (span + 2)) / 1000 + 1;
+        assertTrue(j - i + 1 <= allowed,
+            (j - i + 1) + " events due within " + span + " ms, more than " + allowed);
+      }
+    }
+
+    for (FlumeAgent x : List.of(a, b)) {
+      assertEquals(0, x.counter("org.apache.flume.sluice:name=interceptor.gov.redis.failures",
+          "Value"));
+      assertTrue(x.counter("org.apache.flume.sluice:name=interceptor.gov.redis.roundTrips", "Value")
+          > 0);
+    }
+  }
+
+  @Test
+  void whenRedisDiesTheAgentsDecideAloneWithTheirShareAndComeBackWhenItReturns() {
+    int port = Ports.free();
+    FlumeAgent a = agent("local", port, "local");
+    send(port, 10, "before");
+    drained(a, 10);
+    String fallback = "org.apache.flume.sluice:name=interceptor.gov.redis.fallback";
+    assertEquals(0, a.counter(fallback, "Value"));
+
+    redis.kill();
+    // Alone, with half the limit (expectedAgents = 2): at most half the burst and half the rate.
+    long start = System.currentTimeMillis();
+    send(port, EVENTS_PER_AGENT, "alone");
+    List<Written> written = drained(a, 10 + EVENTS_PER_AGENT);
+    double seconds = (System.currentTimeMillis() - start) / 1000.0;
+    long alone = written.stream().filter(w -> w.body().contains("alone ")).count();
+    long ceiling = BURST / 2 + Math.round(RATE / 2.0 * (seconds + MAX_DELAY_MS / 1000.0));
+    assertTrue(alone > 0 && alone <= ceiling, "admitted alone " + alone + ", at most " + ceiling);
+    assertTrue(a.counter(fallback, "Value") >= EVENTS_PER_AGENT);
+    assertTrue(a.log().contains("the shared store failed"), "the failure is logged");
+
+    redis.restart();
+    String roundTrips = "org.apache.flume.sluice:name=interceptor.gov.redis.roundTrips";
+    long before = a.counter(roundTrips, "Value");
+    a.await(Duration.ofSeconds(30), "decisions by Redis again", () -> {
+      send(port, 1, "after");
+      return a.counter(roundTrips, "Value") > before;
+    });
+    assertTrue(a.log().contains("the shared store answers again"), "the recovery is logged");
+  }
+}
