@@ -45,6 +45,61 @@ class SharedLimitEndToEndTest {
     redis.close();
   }
 
+  @Test
+  void theTcpSourcesConnectionRateIsSharedToo() {
+    // 1 new connection a second per address, burst 5, in Redis: two agents together admit the
+    // burst and about one more a second, where each alone would admit its own burst.
+    int p1 = Ports.free();
+    int p2 = Ports.free();
+    List<FlumeAgent> two = new ArrayList<>();
+    for (String name : List.of("edge-a", "edge-b")) {
+      int port = two.isEmpty() ? p1 : p2;
+      Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-" + name));
+      String conf = """
+          a1.sources = r1
+          a1.channels = c1
+          a1.sinks = k1
+          a1.sources.r1.type = io.sluice.source.SyslogTcpSource
+          a1.sources.r1.host = 127.0.0.1
+          a1.sources.r1.port = %d
+          a1.sources.r1.channels = c1
+          a1.sources.r1.connectionRatePerIp = 1/s burst 5
+          a1.sources.r1.store = redis
+          a1.sources.r1.redis.uri = %s
+          a1.channels.c1.type = memory
+          a1.sinks.k1.type = null
+          a1.sinks.k1.channel = c1
+          """.formatted(port, redis.uri());
+      FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
+      agents.add(agent);
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.source:type=r1"));
+      two.add(agent);
+    }
+    long start = System.currentTimeMillis();
+    List<TcpSender> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        open.add(TcpSender.open("127.0.0.1", p1));
+        open.add(TcpSender.open("127.0.0.1", p2));
+      }
+      int admitted = 0;
+      for (TcpSender s : open) {
+        admitted += s.closedByPeer(300) ? 0 : 1;
+      }
+      double seconds = (System.currentTimeMillis() - start) / 1000.0;
+      assertTrue(admitted >= 5 && admitted <= 5 + Math.ceil(seconds),
+          admitted + " of 20 connections admitted in " + seconds + " s");
+      long refused = 0;
+      for (FlumeAgent x : two) {
+        refused += x.counter("org.apache.flume.sluice:name=source.r1.connections.refused.connectionRate",
+            "Count");
+      }
+      assertEquals(20 - admitted, refused);
+    } finally {
+      open.forEach(TcpSender::close);
+    }
+  }
+
   private FlumeAgent agent(String name, int port, String onFailure) {
     Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-" + name));
     FlumeAgent.cleanDir(dir.resolve("out"));

@@ -69,6 +69,7 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
     r.register(p + ".roundTrips", (Gauge<Long>) shared::roundTrips);
     r.register(p + ".failures", (Gauge<Long>) shared::failures);
     r.register(p + ".fallback", (Gauge<Long>) shared::fallbackDecisions);
+    r.register(p + ".leaseHits", (Gauge<Long>) shared::leaseHits);
     r.register(p + ".breaker", (Gauge<Integer>) shared::breakerState);
     r.register(p + ".breaker.transitions", (Gauge<Long>) shared::breakerTransitions);
     r.register(p + ".roundTrip", shared.roundTripMicros());

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.Limits;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.core.time.Clock;
 import io.sluice.source.delivery.Delivery;
@@ -84,6 +85,7 @@ public class HecSource extends SslContextAwareAbstractSource
   private int maxContentLength;
   private long maxBufferedBytes;
   private List<Rate> preAuthLimit;
+  private RedisSettings shared;
   private double healthFillThreshold;
   private TrustedProxies trustedProxies;
   private HecAcks.Settings ackSettings; // null: no token acknowledges
@@ -134,6 +136,7 @@ public class HecSource extends SslContextAwareAbstractSource
     connectionRatePerIp = Limits.optionalSetting("connectionRatePerIp",
         ctx.getString("connectionRatePerIp", "20/s burst 20").trim());
     preAuthLimit = Limits.optionalSetting("preAuthLimit", ctx.getString("preAuthLimit", "none").trim());
+    shared = RedisSettings.read(ctx::getString);
     healthFillThreshold = ConfigValues.fraction("health.fillThreshold",
         ctx.getString("health.fillThreshold", "90%").trim());
     trustedProxies = TrustedProxies.parse("trustedProxies", ctx.getString("trustedProxies", "none"));
@@ -177,7 +180,7 @@ public class HecSource extends SslContextAwareAbstractSource
         .map(org.apache.flume.Channel::getName).toList();
     HecServer.Settings settings = new HecServer.Settings(host, port, threads, maxConnections, maxConnectionsPerIp,
         connectionRatePerIp, idleTimeout, requestTimeout, maxContentLength, maxBufferedBytes, ssl, preAuthLimit,
-        new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies);
+        new ChannelFill(channels, 100 * healthFillThreshold), trustedProxies, shared);
     metrics = new SourceMetrics(getName(), SourceMetrics.Kind.CONNECTIONS);
     delivery = new Delivery(getName(), getChannelProcessor(), metrics, Delivery.Retries.BATCH_RESENT); // a client resends it whole
     if (ackSettings != null) {

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.sluice.core.config.ConfigValues;
 import io.sluice.core.limit.Limits;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.source.syslog.Framing;
 import io.sluice.source.tcp.TcpServer;
 import io.sluice.source.tcp.TlsSettings;
@@ -46,6 +47,7 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
   private int maxConnections;
   private int maxConnectionsPerIp;
   private List<Rate> connectionRatePerIp;
+  private RedisSettings shared;
   private Duration idleTimeout;
   private Duration frameTimeout;
   private TlsSettings tls;
@@ -63,6 +65,7 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
         Integer.toString(Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors()))), 1, MAX_READERS);
     String rate = ctx.getString("connectionRatePerIp", "10/s burst 10").trim();
     connectionRatePerIp = Limits.optionalSetting("connectionRatePerIp", rate);
+    shared = RedisSettings.read(ctx::getString);
     maxConnections = (int) between("maxConnections", ctx.getString("maxConnections", "1000"), 1, MAX_CONNECTIONS);
     maxConnectionsPerIp = (int) between("maxConnectionsPerIp", ctx.getString("maxConnectionsPerIp", "100"),
         1, MAX_CONNECTIONS);
@@ -86,7 +89,7 @@ public class SyslogTcpSource extends SslContextAwareAbstractSource
     SslContext sslContext = tls == null ? null : tls.build();
     TcpServer.Settings s = new TcpServer.Settings(settings.host(), settings.port(), threads, framing,
         settings.eventSize(), settings.batchSize(), maxConnections, maxConnectionsPerIp,
-        connectionRatePerIp, idleTimeout, frameTimeout, sslContext);
+        connectionRatePerIp, idleTimeout, frameTimeout, sslContext, shared);
     listening = Listening.open(getName(), "TCP", SourceMetrics.Kind.CONNECTIONS, settings,
         getChannelProcessor(), (events, delivery, metrics) -> TcpServer.bind(getName(), s, events, delivery, metrics));
     super.start();

@@ -25,6 +25,11 @@ final class KeyState {
    * SharedGovernor}), whose due times are not known yet.
    */
   int promised;
+  /** Tokens leased from the shared store, not yet spent, and until when they may be. */
+  int lease;
+  long leaseUntil;
+  /** Whether a call in flight is asking the shared store for a lease for this key. */
+  boolean leasing;
 
   private long[] pending; // ring of due times, oldest at head; null when nothing is deferred
   private int head;

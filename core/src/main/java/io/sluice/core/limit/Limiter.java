@@ -20,6 +20,13 @@ public interface Limiter extends AutoCloseable {
   void decideAll(
       int n, String[] keys, String[] tiers, boolean[] lows, boolean cancellable, Decision[] out);
 
+  /** Decides one event of {@code key}, in the default tier, of normal priority. */
+  default Decision decideOne(String key) {
+    Decision[] out = new Decision[1];
+    decideAll(1, new String[] {key}, new String[1], new boolean[1], false, out);
+    return out[0];
+  }
+
   /** Gives back what the granted decisions of one batch booked; {@code granted} in decision order. */
   void cancelAll(List<Decision> granted);
 

@@ -4,18 +4,18 @@ package io.sluice.core.limit;
 public final class SharedCall {
 
   private final String[] keys;
-  private final String[] argv;
+  private final byte[][] args;
 
-  SharedCall(String[] keys, String[] argv) {
+  SharedCall(String[] keys, byte[][] args) {
     this.keys = keys;
-    this.argv = argv;
+    this.args = args;
   }
 
   public String[] keys() {
     return keys;
   }
 
-  public String[] argv() {
-    return argv;
+  public byte[][] args() {
+    return args;
   }
 }

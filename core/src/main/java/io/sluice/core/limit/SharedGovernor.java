@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * as the room fills, the keys it remembers ({@code maxKeys}, {@code newKeyLimit} and the overflow
  * key). Those enter the script as budgets, promised before the call and settled from its answer.
  *
- * <p>Round trips: one per batch. A batch's events are grouped by key; each key's events are one
- * call, in their order; the calls of a batch are sent together and their answers awaited
- * together.
+ * <p>Round trips: one per batch. A batch's events are grouped by key, each key's events in their
+ * order, and the groups decided one after another in one call (with a Cluster, one call per
+ * slot, sent together).
  *
  * <p>When the store cannot answer, a {@link StoreBreaker} stops asking it for a while, and {@code
  * onFailure} decides: every event processed ({@code open}), throttled ({@code closed}), or
@@ -55,9 +55,15 @@ public final class SharedGovernor implements Limiter {
     LOCAL
   }
 
-  /** How to reach and name things in the store, and what to do when it is out of reach. */
-  public record Options(
-      String prefix, OnFailure onFailure, int expectedAgents, int failuresToOpen, long openNanos) {}
+  /**
+   * How to name things in the store, what to do when it is out of reach, and how many tokens of
+   * a key to lease at once ({@code 0}: none; see {@link #decideAll}).
+   */
+  public record Options(String prefix, OnFailure onFailure, int expectedAgents,
+      int failuresToOpen, long openNanos, int leaseSize) {}
+
+  /** How long leased tokens may be spent; those left then are wasted (the store counted them). */
+  static final long LEASE_NANOS = 1_000_000_000L;
 
   private final GovernorConfig config;
   private final Clock clock;
@@ -72,18 +78,18 @@ public final class SharedGovernor implements Limiter {
   private final DueFloors floors;
   private final EpochLabels labels;
   private volatile long lastTick;
-  private final Map<Tier, String[]> limitArgs = new HashMap<>();
-  private final String globalKey;
-  private final String ttlMillis;
+  private final SharedCalls encoder;
   /** Deferred events (all keys) from which on low-priority events are shed. */
   private final long shedDepth;
   private final StoreBreaker breaker;
   private final Governor local; // null unless onFailure = local
 
   private final LongAdder calls = new LongAdder();
+  private final LongAdder keysAsked = new LongAdder();
   private final LongAdder roundTrips = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder fallbackDecisions = new LongAdder();
+  private final LongAdder leaseHits = new LongAdder();
   private final Histogram roundTripMicros =
       new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES));
 
@@ -111,16 +117,15 @@ public final class SharedGovernor implements Limiter {
             .<String, KeyState>build();
     for (Tier t : config.tiers.values()) {
       overflow.put(t, new KeyState(Governor.OVERFLOW_KEY, t, now, Long.MIN_VALUE));
-      limitArgs.put(t, limitArgs(t.limits(), config.global));
     }
     this.newKeys = config.newKeyLimit.isEmpty() ? null : new Buckets(config.newKeyLimit, now);
     this.ledger = new DeferredLedger(config.maxDeferred, config.maxDelayNanos, now);
     this.floors = new DueFloors(config.maxDeferred);
-    this.globalKey = options.prefix() + "{~global}";
     // Redis forgets a key on its own clock; on a test's clock, which jumps, it must not.
-    this.ttlMillis = storeClock
-        ? Long.toString(Math.max(1, LongMath.ceilDiv(config.effectiveIdleNanos(), 1_000_000L)))
-        : "3600000";
+    long ttlMillis = storeClock
+        ? Math.max(1, LongMath.ceilDiv(config.effectiveIdleNanos(), 1_000_000L))
+        : 3_600_000L;
+    this.encoder = new SharedCalls(config, options.prefix(), ttlMillis, storeClock);
     this.shedDepth = shedDepth(config.maxDeferred, config.shedThreshold);
     this.breaker = new StoreBreaker(options.failuresToOpen(), options.openNanos());
     this.local =
@@ -157,22 +162,6 @@ public final class SharedGovernor implements Limiter {
     return t;
   }
 
-  private static String[] limitArgs(List<Rate> key, List<Rate> global) {
-    String[] a = new String[2 + 5 * (key.size() + global.size())];
-    int i = 0;
-    for (List<Rate> rates : List.of(key, global)) {
-      a[i++] = Integer.toString(rates.size());
-      for (Rate r : rates) {
-        a[i++] = Long.toString(r.q);
-        a[i++] = Long.toString(r.r);
-        a[i++] = Long.toString(r.count);
-        a[i++] = Long.toString(r.tauQ);
-        a[i++] = Long.toString(r.tauR);
-      }
-    }
-    return a;
-  }
-
   @Override
   public GovernorConfig config() {
     return config;
@@ -186,10 +175,55 @@ public final class SharedGovernor implements Limiter {
       lastTick = now;
       labels.observe(now, clock.currentTimeMillis(), clock.nanoTime());
     }
+    Map<String, Group> groups = group(n, keys, tiers, lows, now, out);
+    if (groups.isEmpty()) {
+      return; // every event was admitted from a lease
+    }
     if (!breaker.tryCall(now)) {
-      fallback(n, keys, tiers, lows, cancellable, out, now);
+      fallback(groups, keys, tiers, lows, cancellable, out, now);
       return;
     }
+    List<Call> batch = callsFor(groups.values());
+    List<SharedCall> sent = new ArrayList<>(batch.size());
+    for (Call c : batch) {
+      sent.add(c.prepare(now));
+    }
+    List<byte[]> answers;
+    long start = System.nanoTime();
+    try {
+      answers = store.run(SharedScript.DECIDE, sent);
+    } catch (RuntimeException e) { // whatever went wrong, the promises and the probe are given back
+      batch.forEach(Call::release);
+      storeFailed(now, e);
+      fallback(groups, keys, tiers, lows, cancellable, out, now);
+      return;
+    }
+    roundTripMicros.update((System.nanoTime() - start) / 1000);
+    roundTrips.increment();
+    calls.add(batch.size());
+    keysAsked.add(groups.size());
+    storeAnswered();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).settle(new SharedAnswer(answers.get(i)), now, out);
+    }
+  }
+
+  /** The groups as calls: one for all, or one per partition of the store (a Cluster's slot). */
+  private List<Call> callsFor(Iterable<Group> groups) {
+    Map<Integer, Call> byPartition = new LinkedHashMap<>();
+    for (Group g : groups) {
+      byPartition.computeIfAbsent(store.partitionOf(encoder.keyOf(g.state)), p -> new Call())
+          .groups.add(g);
+    }
+    return new ArrayList<>(byPartition.values());
+  }
+
+  /**
+   * The batch's events by key (and tier), in order, for one call each; events admitted from a
+   * lease are decided here and left out.
+   */
+  private Map<String, Group> group(
+      int n, String[] keys, String[] tiers, boolean[] lows, long now, Decision[] out) {
     Map<String, Group> groups = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       Tier tier = tiers[i] == null ? config.defaultTier
@@ -197,32 +231,34 @@ public final class SharedGovernor implements Limiter {
       String mapKey = tier == config.defaultTier ? keys[i] : tier.name() + '\u0000' + keys[i];
       Group g = groups.get(mapKey);
       if (g == null) {
-        g = new Group(mapKey, stateFor(mapKey, keys[i], tier, now), n);
+        g = new Group(mapKey, stateFor(mapKey, keys[i], tier, now), n - i);
         groups.put(mapKey, g);
+      }
+      if (g.size == 0 && options.leaseSize() > 0 && spendLease(g.state, now)) {
+        out[i] = Decision.processed(g.state, now, !config.global.isEmpty());
+        out[i].shared = true;
+        continue;
       }
       g.add(i, lows[i]);
     }
-    List<SharedCall> batch = new ArrayList<>(groups.size());
-    for (Group g : groups.values()) {
-      batch.add(g.prepare(now));
-    }
-    List<List<Long>> answers;
-    long sent = System.nanoTime();
-    try {
-      answers = store.run(SharedScript.DECIDE, batch);
-    } catch (SharedStoreException e) {
-      groups.values().forEach(Group::release);
-      storeFailed(now, e);
-      fallback(n, keys, tiers, lows, cancellable, out, now);
-      return;
-    }
-    roundTripMicros.update((System.nanoTime() - sent) / 1000);
-    roundTrips.increment();
-    calls.add(batch.size());
-    storeAnswered();
-    int k = 0;
-    for (Group g : groups.values()) {
-      g.settle(answers.get(k++), now, out);
+    groups.values().removeIf(g -> g.size == 0);
+    return groups;
+  }
+
+  /**
+   * Spends one leased token of {@code s}, if it has one still valid: an event admitted now without
+   * asking the store. Only before any event of the key in the batch has gone to the store, so a
+   * key's events keep their order in this agent.
+   */
+  private boolean spendLease(KeyState s, long now) {
+    synchronized (s) {
+      if (s.lease > 0 && now - s.leaseUntil < 0) {
+        s.lease--;
+        leaseHits.increment();
+        return true;
+      }
+      s.lease = 0;
+      return false;
     }
   }
 
@@ -250,7 +286,7 @@ public final class SharedGovernor implements Limiter {
     boolean anyLow;
     int size;
     int keyPromise;
-    int roomPromise;
+    boolean leasing;
 
     Group(String mapKey, KeyState state, int capacity) {
       this.mapKey = mapKey;
@@ -265,8 +301,8 @@ public final class SharedGovernor implements Limiter {
       anyLow |= low;
     }
 
-    /** Promises this group its share of the deferred room and builds its call. */
-    SharedCall prepare(long now) {
+    /** Promises this group its key's share of the deferred room (and a lease); its arguments. */
+    SharedCalls.GroupArgs prepare(long now) {
       long floor;
       synchronized (state) {
         state.releaseDue(now);
@@ -274,62 +310,58 @@ public final class SharedGovernor implements Limiter {
             config.maxDeferredPerKey - state.pendingCount() - state.promised));
         state.promised += keyPromise;
         floor = state.lastDue();
+        // One lease in flight per key: an agent never holds more than leaseSize of a key's tokens.
+        leasing = options.leaseSize() > 0 && !state.leasing;
+        state.leasing |= leasing;
       }
-      long depth = ledger.depth(now);
-      roomPromise = ledger.reserve(keyPromise, now);
-      String[] limits = limitArgs.get(state.tier);
-      String[] argv = new String[11 + limits.length];
-      argv[0] = storeClock ? "" : Long.toString(Math.floorDiv(now, 1_000_000_000L));
-      argv[1] = storeClock ? "" : Long.toString(Math.floorMod(now, 1_000_000_000L));
-      argv[2] = "decide";
-      argv[3] = Integer.toString(size);
-      argv[4] = anyLow ? lows.toString() : "";
-      argv[5] = Long.toString(config.maxDelayNanos);
-      argv[6] = Integer.toString(roomPromise);
-      argv[7] = Integer.toString(keyPromise);
-      argv[8] = Long.toString(Math.max(0, shedDepth - depth));
-      argv[9] = floor > now ? Long.toString(floor - now) : "";
-      argv[10] = ttlMillis;
-      System.arraycopy(limits, 0, argv, 11, limits.length);
-      return new SharedCall(keysOf(state), argv);
+      return new SharedCalls.GroupArgs(state, size, anyLow ? lows.toString() : "", keyPromise,
+          floor > now ? floor - now : 0, leasing ? options.leaseSize() : 0);
     }
 
     /** Gives back the promises of a call that got no answer. */
     void release() {
       synchronized (state) {
         state.promised -= keyPromise;
+        state.leasing &= !leasing;
       }
-      ledger.unreserve(roomPromise);
     }
 
-    /** Turns the store's answer into decisions, and settles the promises with it. */
-    void settle(List<Long> answer, long now, Decision[] out) {
-      long storeSec = answer.get(0);
-      long storeNs = answer.get(1);
+    /**
+     * Turns this group's part of the store's answer into decisions, and settles the promises with
+     * it; returns how many events it deferred.
+     */
+    int settle(SharedAnswer answer, long storeSec, long storeNs, long now, Decision[] out) {
       boolean global = !config.global.isEmpty();
+      int leased = answer.nextInt();
+      int runs = answer.nextInt();
       int e = 0;
       int deferred = 0;
       synchronized (state) {
-        for (int r = 2; r + 2 < answer.size(); r += 3) {
-          int code = answer.get(r).intValue();
-          long count = answer.get(r + 1);
-          long value = answer.get(r + 2);
+        if (leasing) {
+          state.lease += leased;
+          state.leaseUntil = now + LEASE_NANOS;
+          state.leasing = false;
+        }
+        for (int r = 0; r < runs; r++) {
+          int code = answer.nextInt();
+          long count = answer.next();
+          long value = answer.next();
           for (long c = 0; c < count; c++) {
             Decision d;
             if (code == 0) {
               d = Decision.processed(state, now, global);
             } else if (code == 1) {
-              long at = now + value;
+              long due = now + value;
               long label = storeClock
                   ? storeSec * 1000 + LongMath.ceilDiv(storeNs + value, 1_000_000L)
-                  : labels.label(at);
-              state.addPending(at);
-              ledger.settle(at);
+                  : labels.label(due);
+              state.addPending(due);
+              ledger.settle(due);
               deferred++;
               if (state.key == Governor.OVERFLOW_KEY) {
-                floors.record(mapKey, at, now);
+                floors.record(mapKey, due, now);
               }
-              d = Decision.batched(state, at, label, global);
+              d = Decision.batched(state, due, label, global);
             } else {
               ThrottleReason why = CODES[code];
               if (why == ThrottleReason.RATE && state.key == Governor.OVERFLOW_KEY) {
@@ -343,17 +375,46 @@ public final class SharedGovernor implements Limiter {
         }
         state.promised -= keyPromise;
       }
-      ledger.unreserve(roomPromise - deferred);
       if (e != size) {
         throw new IllegalStateException(
             "the store answered for " + e + " events of '" + state.key + "', asked for " + size);
       }
+      return deferred;
     }
   }
 
-  private String[] keysOf(KeyState s) {
-    String key = options.prefix() + s.tier.name() + ":{" + s.key + "}";
-    return config.global.isEmpty() ? new String[] {key} : new String[] {key, globalKey};
+  /** The groups of one call, and the deferred room promised to it. */
+  private final class Call {
+    final List<Group> groups = new ArrayList<>();
+    int roomPromise;
+
+    SharedCall prepare(long now) {
+      List<SharedCalls.GroupArgs> args = new ArrayList<>(groups.size());
+      int keyPromises = 0;
+      for (Group g : groups) {
+        SharedCalls.GroupArgs a = g.prepare(now);
+        keyPromises += a.keyRoom();
+        args.add(a);
+      }
+      long depth = ledger.depth(now);
+      roomPromise = ledger.reserve(keyPromises, now);
+      return encoder.decide(args, now, roomPromise, Math.max(0, shedDepth - depth));
+    }
+
+    void release() {
+      groups.forEach(Group::release);
+      ledger.unreserve(roomPromise);
+    }
+
+    void settle(SharedAnswer answer, long now, Decision[] out) {
+      long storeSec = answer.next();
+      long storeNs = answer.next();
+      int deferred = 0;
+      for (Group g : groups) {
+        deferred += g.settle(answer, storeSec, storeNs, now, out);
+      }
+      ledger.unreserve(roomPromise - deferred);
+    }
   }
 
   /**
@@ -392,54 +453,71 @@ public final class SharedGovernor implements Limiter {
     if (byState.isEmpty()) {
       return;
     }
-    List<SharedCall> refunds = new ArrayList<>(byState.size());
+    Map<Integer, List<SharedCalls.GroupArgs>> byPartition = new LinkedHashMap<>();
     for (Map.Entry<KeyState, int[]> e : byState.entrySet()) {
       KeyState s = e.getKey();
-      String[] limits = limitArgs.get(s.tier);
-      String[] argv = new String[11 + limits.length];
-      java.util.Arrays.fill(argv, 0, 11, "");
-      argv[2] = "refund";
-      argv[3] = Integer.toString(e.getValue()[0]);
-      argv[6] = Integer.toString(e.getValue()[1]);
-      argv[10] = ttlMillis;
-      if (!storeClock) {
-        argv[0] = Long.toString(Math.floorDiv(now, 1_000_000_000L));
-        argv[1] = Long.toString(Math.floorMod(now, 1_000_000_000L));
-      }
-      System.arraycopy(limits, 0, argv, 11, limits.length);
-      refunds.add(new SharedCall(keysOf(s), argv));
+      byPartition.computeIfAbsent(store.partitionOf(encoder.keyOf(s)), p -> new ArrayList<>())
+          .add(new SharedCalls.GroupArgs(s, e.getValue()[0], "", e.getValue()[1], 0, 0));
+    }
+    List<SharedCall> refunds = new ArrayList<>(byPartition.size());
+    for (List<SharedCalls.GroupArgs> part : byPartition.values()) {
+      refunds.add(encoder.refund(part, now));
     }
     try {
       store.run(SharedScript.DECIDE, refunds);
       calls.add(refunds.size());
       roundTrips.increment();
-    } catch (SharedStoreException e) {
+    } catch (RuntimeException e) {
       // The refund is lost: those keys admit a little less for a while. Counted, not retried.
       failures.increment();
       LOG.debug("could not give back a cancelled batch's bookings", e);
     }
   }
 
-  private void fallback(int n, String[] keys, String[] tiers, boolean[] lows, boolean cancellable,
-      Decision[] out, long now) {
-    fallbackDecisions.add(n);
+  /** Decides the events of {@code groups} by {@code onFailure}, as the store could not. */
+  private void fallback(Map<String, Group> groups, String[] keys, String[] tiers, boolean[] lows,
+      boolean cancellable, Decision[] out, long now) {
+    int m = 0;
+    for (Group g : groups.values()) {
+      m += g.size;
+    }
+    int[] events = new int[m];
+    int k = 0;
+    for (Group g : groups.values()) {
+      System.arraycopy(g.events, 0, events, k, g.size);
+      k += g.size;
+    }
+    java.util.Arrays.sort(events); // the batch's order, for the local governor
+    fallbackDecisions.add(m);
     switch (options.onFailure()) {
       case LOCAL:
-        local.decideAll(n, keys, tiers, lows, cancellable, out);
+        String[] k2 = new String[m];
+        String[] t2 = new String[m];
+        boolean[] l2 = new boolean[m];
+        for (int j = 0; j < m; j++) {
+          k2[j] = keys[events[j]];
+          t2[j] = tiers[events[j]];
+          l2[j] = lows[events[j]];
+        }
+        Decision[] d2 = new Decision[m];
+        local.decideAll(m, k2, t2, l2, cancellable, d2);
+        for (int j = 0; j < m; j++) {
+          out[events[j]] = d2[j];
+        }
         return;
       case OPEN:
-        for (int i = 0; i < n; i++) {
-          out[i] = Decision.unbooked(keys[i], null, now, 0);
+        for (int e : events) {
+          out[e] = Decision.unbooked(keys[e], null, now, 0);
         }
         return;
       default:
-        for (int i = 0; i < n; i++) {
-          out[i] = Decision.unbooked(keys[i], ThrottleReason.STORE, now, options.openNanos());
+        for (int e : events) {
+          out[e] = Decision.unbooked(keys[e], ThrottleReason.STORE, now, options.openNanos());
         }
     }
   }
 
-  private void storeFailed(long now, SharedStoreException e) {
+  private void storeFailed(long now, RuntimeException e) {
     failures.increment();
     StoreBreaker.State left = breaker.failed(now);
     if (left != null) {
@@ -475,9 +553,14 @@ public final class SharedGovernor implements Limiter {
         : Math.min(1.0, (double) deferredDepth() / config.maxDeferred);
   }
 
-  /** Calls to the store (one per key of a batch). */
+  /** Calls to the store: one per batch (one per slot of a batch with a Cluster). */
   public long calls() {
     return calls.sum();
+  }
+
+  /** Keys asked about: one per key of a batch. */
+  public long keysAsked() {
+    return keysAsked.sum();
   }
 
   /** Round trips to the store (one per batch that reached it). */
@@ -493,6 +576,11 @@ public final class SharedGovernor implements Limiter {
   /** Events decided by {@code onFailure} instead of the store. */
   public long fallbackDecisions() {
     return fallbackDecisions.sum();
+  }
+
+  /** Events admitted from leased tokens, without a call to the store. */
+  public long leaseHits() {
+    return leaseHits.sum();
   }
 
   /** 0 closed (the store decides), 1 open (onFailure decides), 2 half-open (probing). */

@@ -8,7 +8,11 @@ import io.sluice.core.limit.GovernorSim.Step;
 import io.sluice.core.limit.redis.RedisServer;
 import io.sluice.core.limit.redis.RedisStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -57,7 +61,7 @@ class SharedGovernorModelTest {
     GovernorConfig cfg = s.builder().build();
     Run local = new Run(cfg);
     SharedGovernor.Options options = new SharedGovernor.Options(
-        "model" + TRY.incrementAndGet() + ":", SharedGovernor.OnFailure.CLOSED, 1, 3, 1_000_000_000L);
+        "model" + TRY.incrementAndGet() + ":", SharedGovernor.OnFailure.CLOSED, 1, 3, 1_000_000_000L, 0);
     SharedGovernor shared = new SharedGovernor(cfg, local.clock, store, options, false);
     int event = 0;
     for (Step st : s.steps()) {
@@ -79,5 +83,50 @@ class SharedGovernorModelTest {
       }
     }
     assertEquals(0, shared.failures());
+  }
+
+  /**
+   * A batch of several keys and tiers is one call, its groups (by key and tier, in order of first
+   * appearance) decided one after another: exactly as the local governor decides the same events
+   * taken group by group, the global limit, the deferred room and shedding included.
+   */
+  @Property(tries = 200, seed = "4122026")
+  void aBatchOfManyKeysIsDecidedAsTheLocalGovernorDecidesItKeyByKey(
+      @ForAll("scenarios") Scenario s) {
+    GovernorConfig cfg = s.builder().build();
+    Run local = new Run(cfg);
+    SharedGovernor.Options options = new SharedGovernor.Options(
+        "mixed" + TRY.incrementAndGet() + ":", SharedGovernor.OnFailure.CLOSED, 1, 3,
+        1_000_000_000L, 0);
+    SharedGovernor shared = new SharedGovernor(cfg, local.clock, store, options, false);
+    for (Step st : s.steps()) {
+      local.clock.advanceNanos(s.gap(st, cfg));
+      int n = st.repeat();
+      String[] keys = new String[n];
+      String[] tiers = new String[n];
+      boolean[] lows = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        keys[i] = GovernorSim.KEYS[(st.key() + i % 3) % GovernorSim.KEYS.length];
+        tiers[i] = GovernorSim.TIER_NAMES[(st.tier() + i / 5) % GovernorSim.TIER_NAMES.length];
+        lows[i] = st.low() ^ (i % 4 == 3);
+      }
+      Decision[] out = new Decision[n];
+      shared.decideAll(n, keys, tiers, lows, false, out);
+      // The local governor, event by event, in the order of the groups.
+      Map<String, List<Integer>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String group = GovernorSim.resolve(cfg, tiers[i]).name() + '\u0000' + keys[i];
+        groups.computeIfAbsent(group, g -> new ArrayList<>()).add(i);
+      }
+      for (List<Integer> group : groups.values()) {
+        for (int i : group) {
+          Decision expected = local.decide(keys[i], tiers[i], lows[i]).d();
+          assertEquals(GovernorSim.describe(expected), GovernorSim.describe(out[i]),
+              "event " + i + " of " + Arrays.toString(keys) + " at " + local.clock.nanoTime());
+        }
+      }
+    }
+    assertEquals(0, shared.failures());
+    assertEquals(s.steps().size(), shared.roundTrips(), "one round trip a batch");
   }
 }

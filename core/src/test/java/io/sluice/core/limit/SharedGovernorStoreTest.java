@@ -42,9 +42,14 @@ class SharedGovernorStoreTest {
 
   private SharedGovernor governor(GovernorConfig cfg, Clock clock, SharedGovernor.OnFailure mode,
       int agents, boolean storeClock) {
+    return governor(cfg, clock, mode, agents, storeClock, 0);
+  }
+
+  private SharedGovernor governor(GovernorConfig cfg, Clock clock, SharedGovernor.OnFailure mode,
+      int agents, boolean storeClock, int leaseSize) {
     RedisStore store = RedisStore.open(redis.uri(), false, Duration.ofMillis(500));
     SharedGovernor g = new SharedGovernor(cfg, clock, store,
-        new SharedGovernor.Options("test:", mode, agents, 2, SECOND), storeClock);
+        new SharedGovernor.Options("test:", mode, agents, 2, SECOND, leaseSize), storeClock);
     open.add(g);
     return g;
   }
@@ -93,6 +98,59 @@ class SharedGovernorStoreTest {
 
     // Alone, on a key of its own, either agent admits the whole burst.
     assertEquals(50, count(decide(a, "10.0.0.2", 60), Disposition.PROCESSED));
+  }
+
+  @Test
+  void leasedTokensSaveRoundTripsAndOverAdmitAtMostALeasePerAgent() {
+    // 10/s, burst 10, leases of 10, two agents on one clock. Agent a takes one event at 0 and
+    // leases the other nine tokens; b finds the bucket empty. Just before a second has passed, b
+    // gets the nine tokens refilled meanwhile while a spends its lease: 18 events at one instant,
+    // more than the burst, within burst + leaseSize x agents.
+    ManualClock clock = new ManualClock(0, 1_700_000_000_000L);
+    GovernorConfig cfg = limit(Rate.of(10, "s", 10));
+    SharedGovernor a = governor(cfg, clock, SharedGovernor.OnFailure.CLOSED, 1, false, 10);
+    SharedGovernor b = governor(cfg, clock, SharedGovernor.OnFailure.CLOSED, 1, false, 10);
+    List<Long> admittedAt = new ArrayList<>();
+
+    record(admittedAt, clock, decide(a, "k", 1));
+    assertEquals(1, admittedAt.size());
+    assertEquals(0, count(decide(b, "k", 10), Disposition.PROCESSED));
+    clock.advanceNanos(999_000_000L);
+    record(admittedAt, clock, decide(b, "k", 10));
+    for (int i = 0; i < 10; i++) {
+      record(admittedAt, clock, decide(a, "k", 1)); // one event a batch, as HEC requests may be
+    }
+    assertEquals(1 + 9 + 9, admittedAt.size());
+    assertEquals(9, a.leaseHits());
+    assertEquals(2, a.roundTrips(), "one call leased nine events' tokens");
+
+    long[] times = admittedAt.stream().mapToLong(Long::longValue).toArray();
+    Rate rate = Rate.of(10, "s", 10);
+    org.junit.jupiter.api.Assertions.assertNotNull(
+        GovernorSim.upperBoundViolation(rate, times), "leases did over-admit here");
+    for (int i = 0; i < times.length; i++) {
+      for (int j = i; j < times.length; j++) {
+        long allowed = 10 + (10 * (times[j] - times[i])) / SECOND + 10 * 2;
+        assertTrue(j - i + 1 <= allowed, "window " + i + ".." + j);
+      }
+    }
+
+    // A lease not spent within a second is dropped: the next event asks Redis again.
+    SharedGovernor c = governor(cfg, clock, SharedGovernor.OnFailure.CLOSED, 1, false, 5);
+    clock.advanceNanos(10 * SECOND);
+    assertEquals(1, count(decide(c, "other", 1), Disposition.PROCESSED));
+    clock.advanceNanos(SharedGovernor.LEASE_NANOS);
+    assertEquals(1, count(decide(c, "other", 1), Disposition.PROCESSED));
+    assertEquals(0, c.leaseHits());
+    assertEquals(2, c.roundTrips());
+  }
+
+  private static void record(List<Long> admittedAt, ManualClock clock, Decision[] ds) {
+    for (Decision d : ds) {
+      if (d.disposition() == Disposition.PROCESSED) {
+        admittedAt.add(clock.nanoTime());
+      }
+    }
   }
 
   @Test

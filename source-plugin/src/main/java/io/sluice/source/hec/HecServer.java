@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.time.Clock;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.delivery.Delivery;
@@ -61,18 +62,23 @@ public final class HecServer implements Listener {
   public record Settings(String host, int port, int threads, int maxConnections, int maxConnectionsPerIp,
       List<Rate> connectionRatePerIp, Duration idleTimeout, Duration requestTimeout, int maxContentLength,
       long maxBufferedBytes, SslContext tls,
-      List<Rate> preAuthLimit, BooleanSupplier queuesFull, TrustedProxies trustedProxies) {}
+      List<Rate> preAuthLimit, BooleanSupplier queuesFull, TrustedProxies trustedProxies,
+      RedisSettings shared) {}
 
   private final String sourceName;
   private final HecProtocol protocol;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+  private final PreAuthLimit preAuth; // null when none
+  private ConnectionGate gate;
   private Channel server;
 
-  private HecServer(String sourceName, HecProtocol protocol, EventLoopGroup boss, EventLoopGroup workers) {
+  private HecServer(String sourceName, HecProtocol protocol, PreAuthLimit preAuth,
+      EventLoopGroup boss, EventLoopGroup workers) {
     this.sourceName = sourceName;
     this.protocol = protocol;
+    this.preAuth = preAuth;
     this.boss = boss;
     this.workers = workers;
   }
@@ -86,10 +92,11 @@ public final class HecServer implements Listener {
       int batchSize, Delivery delivery, SourceMetrics metrics, HecAcks acks) {
     HecMetrics hecMetrics = new HecMetrics(sourceName);
     PreAuthLimit preAuth = s.preAuthLimit().isEmpty() ? null
-        : new PreAuthLimit(s.preAuthLimit(), Clock.SYSTEM, hecMetrics.preAuth::inc);
+        : new PreAuthLimit(s.preAuthLimit(), s.shared(), Clock.SYSTEM, hecMetrics.preAuth::inc);
     BodyBudget budget = new BodyBudget(s.maxBufferedBytes());
     HecProtocol protocol = new HecProtocol(tokens, limits, preAuth, s.queuesFull(), acks, budget);
-    HecServer server = new HecServer(sourceName, protocol, Transport.group(1, "sluice-hec-accept-" + sourceName),
+    HecServer server = new HecServer(sourceName, protocol, preAuth,
+        Transport.group(1, "sluice-hec-accept-" + sourceName),
         Transport.group(s.threads(), "sluice-hec-" + sourceName));
     server.listen(s, protocol, budget, new HecHandler.Shared(delivery, batchSize, metrics, hecMetrics,
         s.trustedProxies(), acks));
@@ -121,8 +128,8 @@ public final class HecServer implements Listener {
   private void listen(Settings s, HecProtocol protocol, BodyBudget budget, HecHandler.Shared shared) {
     Delivery delivery = shared.delivery();
     SourceMetrics metrics = shared.metrics();
-    ConnectionGate gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
-        s.connectionRatePerIp(), metrics, Clock.SYSTEM);
+    gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
+        ConnectionGate.rateLimit(s.connectionRatePerIp(), s.shared(), Clock.SYSTEM), metrics);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(Transport.serverChannel())
@@ -166,6 +173,7 @@ public final class HecServer implements Listener {
     } catch (RuntimeException e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      closeLimits();
       throw e;
     }
     metrics.gauge("connections.open", gate::open);
@@ -191,5 +199,15 @@ public final class HecServer implements Listener {
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    closeLimits();
+  }
+
+  private void closeLimits() {
+    if (gate != null) {
+      gate.close();
+    }
+    if (preAuth != null) {
+      preAuth.close();
+    }
   }
 }

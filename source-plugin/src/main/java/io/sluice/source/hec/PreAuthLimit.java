@@ -2,9 +2,10 @@ package io.sluice.source.hec;
 
 import io.sluice.core.Disposition;
 import io.sluice.core.limit.Decision;
-import io.sluice.core.limit.Governor;
 import io.sluice.core.limit.GovernorConfig;
+import io.sluice.core.limit.Limiter;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +21,17 @@ final class PreAuthLimit {
   /** Addresses remembered at most: a flood from spoofed or many addresses cannot grow it further. */
   static final int MAX_ADDRESSES = 100_000;
 
-  private final Governor governor;
+  private final Limiter governor;
   private final Runnable refused;
 
-  /** @param refused counts each request refused */
-  PreAuthLimit(List<Rate> perAddress, Clock clock, Runnable refused) {
+  /**
+   * @param perAddress the limits; in this agent, or shared through Redis ({@code store = redis},
+   *     under the tier name {@code preAuth})
+   * @param refused counts each request refused
+   */
+  PreAuthLimit(List<Rate> perAddress, RedisSettings shared, Clock clock, Runnable refused) {
     this.refused = refused;
-    this.governor = new Governor(GovernorConfig.builder()
+    this.governor = RedisSettings.limiter(shared, GovernorConfig.builder()
         .tier("preAuth", perAddress)
         .defaultTier("preAuth")
         .maxDelay(Duration.ZERO)
@@ -34,9 +39,14 @@ final class PreAuthLimit {
         .build(), clock);
   }
 
+  /** Lets go of the limiter (its connection to Redis, when shared). */
+  void close() {
+    governor.close();
+  }
+
   /** 0 when a request from {@code address} may go on; else the seconds until it may (at least 1). */
   long retryAfterSeconds(String address) {
-    Decision d = governor.decide(address, null, false);
+    Decision d = governor.decideOne(address);
     if (d.disposition() == Disposition.PROCESSED) {
       return 0;
     }

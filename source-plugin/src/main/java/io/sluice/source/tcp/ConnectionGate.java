@@ -6,9 +6,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.sluice.core.Disposition;
-import io.sluice.core.limit.Governor;
 import io.sluice.core.limit.GovernorConfig;
+import io.sluice.core.limit.Limiter;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.time.Clock;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.ConnectionRefusal;
@@ -38,22 +39,38 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   private final int maxConnections;
   private final int maxPerIp;
-  private final Governor rate;
+  private final Limiter rate; // null when unlimited
   private final SourceMetrics metrics;
   private final AtomicInteger open = new AtomicInteger();
   // Only addresses holding slots: at most maxConnections entries.
   private final ConcurrentHashMap<String, AtomicInteger> openPerIp = new ConcurrentHashMap<>();
 
-  public ConnectionGate(int maxConnections, int maxPerIp, List<Rate> ratePerIp, SourceMetrics metrics, Clock clock) {
+  /** @param rate {@code connectionRatePerIp} ({@link #rateLimit}), or null for none */
+  public ConnectionGate(int maxConnections, int maxPerIp, Limiter rate, SourceMetrics metrics) {
     this.maxConnections = maxConnections;
     this.maxPerIp = maxPerIp;
     this.metrics = metrics;
-    this.rate = ratePerIp.isEmpty() ? null : new Governor(GovernorConfig.builder()
+    this.rate = rate;
+  }
+
+  /**
+   * The limiter of {@code connectionRatePerIp}: in this agent, or shared through Redis ({@code
+   * store = redis}, under the tier name {@code connections}); null when {@code ratePerIp} is empty.
+   */
+  public static Limiter rateLimit(List<Rate> ratePerIp, RedisSettings shared, Clock clock) {
+    return ratePerIp.isEmpty() ? null : RedisSettings.limiter(shared, GovernorConfig.builder()
         .tier("connections", ratePerIp)
         .defaultTier("connections")
         .maxDelay(Duration.ZERO)
         .maxKeys(100_000)
         .build(), clock);
+  }
+
+  /** Lets go of the rate limiter (its connection to Redis, when shared). */
+  public void close() {
+    if (rate != null) {
+      rate.close();
+    }
   }
 
   /** Slots taken: connections open, and closed ones still delivering what they held. */
@@ -90,7 +107,7 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   }
 
   private ConnectionRefusal admit(String ip) {
-    if (rate != null && rate.decide(ip, null, false).disposition() != Disposition.PROCESSED) {
+    if (rate != null && rate.decideOne(ip).disposition() != Disposition.PROCESSED) {
       return ConnectionRefusal.RATE;
     }
     // Per address first: a flood from one address must not take, even briefly, a global slot.

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.sluice.core.limit.Rate;
+import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.time.Clock;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.DropReason;
@@ -46,7 +47,7 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
   /** What a TCP source is configured with, beyond the common syslog settings. */
   public record Settings(String host, int port, int threads, Framing framing, int eventSize,
       int batchSize, int maxConnections, int maxConnectionsPerIp, List<Rate> connectionRatePerIp,
-      Duration idleTimeout, Duration frameTimeout, SslContext tls) {}
+      Duration idleTimeout, Duration frameTimeout, SslContext tls, RedisSettings shared) {}
 
   private final String sourceName;
   private final EventLoopGroup boss;
@@ -58,6 +59,7 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
   private final AtomicInteger draining = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger(); // flows.size(), without counting it
   private Channel server;
+  private ConnectionGate gate;
 
   private TcpServer(String sourceName, EventLoopGroup boss, EventLoopGroup workers,
       Delivery delivery, SourceMetrics metrics) {
@@ -77,8 +79,8 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
   }
 
   private void listen(Settings s, SyslogEvents events) {
-    ConnectionGate gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
-        s.connectionRatePerIp(), metrics, Clock.SYSTEM);
+    gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
+        ConnectionGate.rateLimit(s.connectionRatePerIp(), s.shared(), Clock.SYSTEM), metrics);
     FrameReader.Shared shared = new FrameReader.Shared(events, delivery, metrics, s.batchSize(),
         s.idleTimeout().toNanos(), s.frameTimeout().toNanos(), this, Scheduler::of);
     ServerBootstrap b = new ServerBootstrap()
@@ -103,6 +105,7 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
     try {
       server = b.bind(s.host(), s.port()).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
+      gate.close();
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
@@ -190,5 +193,6 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    gate.close();
   }
 }

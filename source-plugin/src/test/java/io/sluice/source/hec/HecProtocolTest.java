@@ -481,7 +481,7 @@ class HecProtocolTest {
   void thePreAuthLimitRefusesAnAddressOverItBeforeAnyToken() {
     java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
     HecProtocol p = new HecProtocol(TOKENS, LIMITS,
-        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), clock, refusals::incrementAndGet), () -> false,
+        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), null, clock, refusals::incrementAndGet), () -> false,
         null, budget);
     HecRequest good = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);

@@ -45,7 +45,7 @@ final class ConnectionRig implements ConnectionFlow.Registry {
 
   /** Admits connections through a gate of these limits (else none). */
   ConnectionRig gate(int maxConnections, int maxPerIp) {
-    gate = new ConnectionGate(maxConnections, maxPerIp, List.of(), metrics, Clock.SYSTEM);
+    gate = new ConnectionGate(maxConnections, maxPerIp, null, metrics);
     return this;
   }
 

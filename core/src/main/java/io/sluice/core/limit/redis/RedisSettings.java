@@ -75,8 +75,10 @@ public final class RedisSettings {
         orElse(property.apply("redis.breaker.failures"), "3"), 1, 1_000_000);
     Duration openFor =
         duration("redis.breaker.openFor", orElse(property.apply("redis.breaker.openFor"), "1s"));
+    int lease = (int) between("redis.leaseSize",
+        orElse(property.apply("redis.leaseSize"), "0"), 0, 100_000);
     return new RedisSettings(uri.trim(), cluster, timeout,
-        new SharedGovernor.Options(prefix, onFailure, agents, failures, openFor.toNanos()));
+        new SharedGovernor.Options(prefix, onFailure, agents, failures, openFor.toNanos(), lease));
   }
 
   private static String orElse(String value, String dflt) {
@@ -106,6 +108,7 @@ public final class RedisSettings {
         + options.onFailure().name().toLowerCase(Locale.ROOT)
         + (options.onFailure() == SharedGovernor.OnFailure.LOCAL
             ? " (limits / " + options.expectedAgents() + " agents)" : "")
+        + (options.leaseSize() > 0 ? ", leases of " + options.leaseSize() + " tokens" : "")
         + ")";
   }
 }

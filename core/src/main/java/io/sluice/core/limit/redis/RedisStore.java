@@ -12,8 +12,12 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -48,10 +52,14 @@ public final class RedisStore implements SharedStore {
   private final Object connecting = new Object();
   private volatile Connected connected; // null until the first connection succeeds
 
+  /** Keys as text, arguments and answers as bytes (the script's numbers are packed doubles). */
+  private static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
   private record Connected(
       AutoCloseable client,
-      StatefulConnection<String, String> connection,
-      RedisScriptingAsyncCommands<String, String> commands) {}
+      StatefulConnection<String, byte[]> connection,
+      RedisScriptingAsyncCommands<String, byte[]> commands) {}
 
   private RedisStore(String uri, boolean cluster, Duration timeout) {
     this.uri = uri;
@@ -84,28 +92,34 @@ public final class RedisStore implements SharedStore {
   }
 
   @Override
-  public List<List<Long>> run(SharedScript script, List<SharedCall> calls) {
+  public List<byte[]> run(SharedScript script, List<SharedCall> calls) {
     Connected c = connection();
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<RedisFuture<List<Long>>> sent = new ArrayList<>(calls.size());
+    List<RedisFuture<byte[]>> sent = new ArrayList<>(calls.size());
     for (SharedCall call : calls) {
-      sent.add(c.commands().evalsha(script.sha1(), ScriptOutputType.MULTI, call.keys(), call.argv()));
+      sent.add(c.commands().evalsha(script.sha1(), ScriptOutputType.VALUE, call.keys(), call.args()));
     }
-    List<List<Long>> answers = new ArrayList<>(calls.size());
+    List<byte[]> answers = new ArrayList<>(calls.size());
     for (int i = 0; i < sent.size(); i++) {
       SharedCall call = calls.get(i);
       try {
         answers.add(await(sent.get(i), deadline));
       } catch (RedisNoScriptException e) {
         answers.add(await(
-            c.commands().eval(script.text(), ScriptOutputType.MULTI, call.keys(), call.argv()),
+            c.commands().eval(script.text(), ScriptOutputType.VALUE, call.keys(), call.args()),
             deadline));
       }
     }
     return answers;
   }
 
-  private static List<Long> await(RedisFuture<List<Long>> f, long deadline) {
+  /** With a Cluster, a key's hash slot: a script's keys must all lie in one. */
+  @Override
+  public int partitionOf(String key) {
+    return cluster ? SlotHash.getSlot(key) : 0;
+  }
+
+  private static byte[] await(RedisFuture<byte[]> f, long deadline) {
     try {
       return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
@@ -114,8 +128,12 @@ public final class RedisStore implements SharedStore {
       }
       throw new SharedStoreException("Redis refused a call: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
+      // The call may still reach Redis and book what onFailure decides instead: the limit then
+      // errs on the strict side.
       f.cancel(false);
       throw new SharedStoreException("Redis did not answer in time", e);
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new SharedStoreException("the call to Redis was cancelled", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SharedStoreException("interrupted while waiting for Redis", e);
@@ -138,7 +156,16 @@ public final class RedisStore implements SharedStore {
   private Connected connect() {
     RedisURI target = RedisURI.create(uri);
     target.setTimeout(timeout);
-    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
+    // A master that goes silent without closing the connection (a partition, a frozen host) must
+    // be left in seconds, so that the next connection asks Sentinel for the new one: keepalive
+    // probes and a TCP user timeout end such a connection (Lettuce then reconnects).
+    SocketOptions socket = SocketOptions.builder()
+        .connectTimeout(timeout)
+        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+            .idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(1)).count(3).build())
+        .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
+            .tcpUserTimeout(Duration.ofSeconds(5)).build())
+        .build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
     try {
       if (cluster) {
@@ -149,8 +176,13 @@ public final class RedisStore implements SharedStore {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .requestQueueSize(65_536)
             .build());
-        StatefulRedisClusterConnection<String, String> conn = client.connect();
-        return new Connected(client::shutdown, conn, conn.async());
+        try {
+          StatefulRedisClusterConnection<String, byte[]> conn = client.connect(CODEC);
+          return new Connected(client::shutdown, conn, conn.async());
+        } catch (RuntimeException e) {
+          client.shutdown(Duration.ZERO, Duration.ZERO);
+          throw e;
+        }
       }
       RedisClient client = RedisClient.create(resources, target);
       client.setOptions(ClientOptions.builder()
@@ -160,7 +192,7 @@ public final class RedisStore implements SharedStore {
           .requestQueueSize(65_536)
           .build());
       try {
-        StatefulRedisConnection<String, String> conn = client.connect();
+        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
         return new Connected(client::shutdown, conn, conn.async());
       } catch (RuntimeException e) {
         client.shutdown(Duration.ZERO, Duration.ZERO);
