@@ -192,7 +192,10 @@ class SharedLimitEndToEndTest {
     // The limit was used, not split in two: at least the burst and the deferral window's worth.
     long floor = BURST + RATE * MAX_DELAY_MS / 1000;
     assertTrue(total >= floor, "admitted only " + total + " < " + floor);
-    assertTrue(fromA > 0 && fromB > 0, "both agents admitted some: " + fromA + " + " + fromB);
+    // Each agent alone admits at least that floor (a limit of its own); together they admit
+    // fewer than two floors: one limit, shared. (Which agent gets how much is a race.)
+    assertTrue(total < 2 * floor,
+        "admitted " + fromA + " + " + fromB + ": as much as two separate limits would");
 
     // One order: over the deferred events of both agents, no span of time holds more due times
     // than the limit allows (ms labels: one more for rounding at each end).

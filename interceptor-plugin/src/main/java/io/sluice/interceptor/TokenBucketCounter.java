@@ -66,6 +66,7 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
   /** What the shared store did: {@code interceptor.<name>.redis.*}. */
   private static void registerShared(MetricRegistry r, String p, SharedGovernor shared) {
     r.register(p + ".calls", (Gauge<Long>) shared::calls);
+    r.register(p + ".keysAsked", (Gauge<Long>) shared::keysAsked);
     r.register(p + ".roundTrips", (Gauge<Long>) shared::roundTrips);
     r.register(p + ".failures", (Gauge<Long>) shared::failures);
     r.register(p + ".fallback", (Gauge<Long>) shared::fallbackDecisions);
