@@ -28,16 +28,26 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private final int port;
+  private final List<String> extraArgs;
   private Process process;
 
-  private RedisServer(int port) {
+  private RedisServer(int port, List<String> extraArgs) {
     this.port = port;
+    this.extraArgs = extraArgs;
   }
 
   /** Starts a server on a free port. */
   public static RedisServer start() {
+    return start(List.of());
+  }
+
+  /**
+   * Starts a server on a free port with more arguments (a password, a TLS port); {@link
+   * #command} still reaches it on the plain port, where a password only answers NOAUTH.
+   */
+  public static RedisServer start(List<String> extraArgs) {
     for (int attempt = 0; ; attempt++) {
-      RedisServer s = new RedisServer(freePort());
+      RedisServer s = new RedisServer(freePort(), extraArgs);
       try {
         s.launch();
         return s;
@@ -63,9 +73,11 @@ public final class RedisServer implements AutoCloseable {
 
   private void launch() {
     try {
-      process = new ProcessBuilder(List.of(executable(), "--port", Integer.toString(port),
-              "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-              "--protected-mode", "no", "--loglevel", "warning"))
+      List<String> command = new java.util.ArrayList<>(List.of(executable(), "--port",
+          Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+          "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning"));
+      command.addAll(extraArgs);
+      process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
@@ -79,12 +91,13 @@ public final class RedisServer implements AutoCloseable {
         LIVE.remove(process);
         throw new IllegalStateException("redis-server exited at start (port " + port + " taken?)");
       }
-      if ("+PONG".equals(command("PING"))) {
+      String pong = command("PING");
+      if ("+PONG".equals(pong) || (pong != null && pong.startsWith("-NOAUTH"))) {
         return;
       }
       pause(20);
     }
-    stop();
+    kill();
     throw new IllegalStateException("redis-server did not answer PING within 10 s");
   }
 
@@ -142,16 +155,13 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  private void stop() {
+  @Override
+  public void close() {
     kill();
   }
 
-  @Override
-  public void close() {
-    stop();
-  }
-
-  private static int freePort() {
+  /** A loopback port free when asked. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
