@@ -28,7 +28,9 @@ final class ListeningSockets {
         continue;
       }
       try {
-        for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+        // Read once: the table changes as sockets come and go.
+        List<String> lines = Files.readAllLines(p);
+        for (String line : lines.subList(1, lines.size())) {
           String[] f = line.trim().split("\\s+");
           String[] local = f[1].split(":"); // hex address (32-bit words, each little-endian) : hex port
           if (f[3].equals(LISTEN) && Integer.parseInt(local[1], 16) == port) {
