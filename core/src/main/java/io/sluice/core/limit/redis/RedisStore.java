@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The shared store on Redis, through Lettuce: standalone ({@code redis://}, {@code rediss://}),
@@ -156,6 +157,39 @@ public final class RedisStore implements SharedStore {
   private Connected connect() {
     RedisURI target = RedisURI.create(uri);
     target.setTimeout(timeout);
+    ClientOptions options = clientOptions();
+    try {
+      if (cluster) {
+        RedisClusterClient client = RedisClusterClient.create(resources, target);
+        client.setOptions(ClusterClientOptions.builder(options).build());
+        return connectOrShutDown(() -> client.shutdown(Duration.ZERO, Duration.ZERO), () -> {
+          StatefulRedisClusterConnection<String, byte[]> conn = client.connect(CODEC);
+          return new Connected(client::shutdown, conn, conn.async());
+        });
+      }
+      RedisClient client = RedisClient.create(resources, target);
+      client.setOptions(options);
+      return connectOrShutDown(() -> client.shutdown(Duration.ZERO, Duration.ZERO), () -> {
+        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
+        return new Connected(client::shutdown, conn, conn.async());
+      });
+    } catch (RuntimeException e) {
+      throw new SharedStoreException(
+          "cannot connect to Redis (" + describe(uri) + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** A client that fails to connect is shut down at once: each probe makes a new one. */
+  private static Connected connectOrShutDown(Runnable shutdown, Supplier<Connected> connect) {
+    try {
+      return connect.get();
+    } catch (RuntimeException e) {
+      shutdown.run();
+      throw e;
+    }
+  }
+
+  private ClientOptions clientOptions() {
     // A master that goes silent without closing the connection (a partition, a frozen host) must
     // be left in seconds, so that the next connection asks Sentinel for the new one: keepalive
     // probes and a TCP user timeout end such a connection (Lettuce then reconnects).
@@ -166,42 +200,14 @@ public final class RedisStore implements SharedStore {
         .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
             .tcpUserTimeout(Duration.ofSeconds(5)).build())
         .build();
-    TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
-    try {
-      if (cluster) {
-        RedisClusterClient client = RedisClusterClient.create(resources, target);
-        client.setOptions(ClusterClientOptions.builder()
-            .socketOptions(socket)
-            .timeoutOptions(timeouts)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .requestQueueSize(65_536)
-            .build());
-        try {
-          StatefulRedisClusterConnection<String, byte[]> conn = client.connect(CODEC);
-          return new Connected(client::shutdown, conn, conn.async());
-        } catch (RuntimeException e) {
-          client.shutdown(Duration.ZERO, Duration.ZERO);
-          throw e;
-        }
-      }
-      RedisClient client = RedisClient.create(resources, target);
-      client.setOptions(ClientOptions.builder()
-          .socketOptions(socket)
-          .timeoutOptions(timeouts)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .requestQueueSize(65_536)
-          .build());
-      try {
-        StatefulRedisConnection<String, byte[]> conn = client.connect(CODEC);
-        return new Connected(client::shutdown, conn, conn.async());
-      } catch (RuntimeException e) {
-        client.shutdown(Duration.ZERO, Duration.ZERO);
-        throw e;
-      }
-    } catch (RuntimeException e) {
-      throw new SharedStoreException(
-          "cannot connect to Redis (" + describe(uri) + "): " + e.getMessage(), e);
-    }
+    // Commands fail at once while disconnected (the breaker then decides), and at most this many
+    // wait for answers: bounded memory whatever Redis does.
+    return ClientOptions.builder()
+        .socketOptions(socket)
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(65_536)
+        .build();
   }
 
   /** Where {@code uri} leads, without its password: for logs. */
