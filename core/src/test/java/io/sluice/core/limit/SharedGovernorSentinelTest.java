@@ -173,11 +173,19 @@ class SharedGovernorSentinelTest {
       // Whatever state it has for "k", a GCRA bucket never holds more than its burst, so within
       // any span at most burst + rate x span pass (+1 for the rounding of the span).
       long settled = System.nanoTime() + 15 * SECOND;
+      long scripts0 = redis.replicaScriptCalls();
+      long batches0 = traffic.batches;
       Second after = traffic.second("k");
       while (!after.byStoreAlone()) {
         assertTrue(System.nanoTime() < settled, "a second without failures within 15 s");
+        scripts0 = redis.replicaScriptCalls();
+        batches0 = traffic.batches;
         after = traffic.second("k");
       }
+      // Every batch of that second was decided by the promoted replica, not by some other server
+      // that took the dead master's port while Sentinel still named it.
+      assertEquals(traffic.batches - batches0, redis.replicaScriptCalls() - scripts0,
+          "the second's batches all ran on the promoted replica");
       assertEquals(0, g.breakerState(), "the breaker closed again");
       assertTrue(after.processed() > 0
               && after.processed() <= BURST + PER_SECOND * after.nanos() / SECOND + 1,

@@ -184,6 +184,18 @@ public final class RedisSentinelGroup implements AutoCloseable {
     return s.append("/0#").append(name).toString();
   }
 
+  /** Scripts (EVAL and EVALSHA) the promoted replica has run: to tell whose answers a client got. */
+  public long replicaScriptCalls() {
+    long n = 0;
+    for (String l : info(replicaPort, "commandstats").split("\r?\n")) {
+      if (l.startsWith("cmdstat_evalsha:") || l.startsWith("cmdstat_eval:")) {
+        String calls = l.substring(l.indexOf("calls=") + 6);
+        n += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+      }
+    }
+    return n;
+  }
+
   public int masterPort() {
     return masterPort;
   }
