@@ -210,6 +210,27 @@ class SharedGovernorStoreTest {
   }
 
   @Test
+  void aBatchPushedBackToItsSenderGivesItsTokensBack() {
+    // throttled = reject: the interceptor cancels what a refused batch had booked, so the
+    // sender's retry finds the tokens there again, on its key and on the global limit.
+    ManualClock clock = new ManualClock(0, 1_700_000_000_000L);
+    GovernorConfig cfg = GovernorConfig.builder().tier("default", List.of(Rate.of(1, "m", 5)))
+        .global(List.of(Rate.of(1, "m", 8))).maxDelay(Duration.ZERO).newKeyLimit(List.of())
+        .build();
+    SharedGovernor g = governor(cfg, clock, SharedGovernor.OnFailure.CLOSED, 1, false);
+    String[] keys = {"a", "a", "a", "b", "b"};
+    Decision[] out = new Decision[keys.length];
+    g.decideAll(keys.length, keys, new String[keys.length], new boolean[keys.length], true, out);
+    assertEquals(5, count(out, Disposition.PROCESSED));
+
+    g.cancelAll(List.of(out));
+    assertEquals(2, g.roundTrips(), "the refunds of a batch are one round trip");
+    assertEquals(5, count(decide(g, "a", 10), Disposition.PROCESSED), "a's burst is whole again");
+    assertEquals(3, count(decide(g, "b", 10), Disposition.PROCESSED), "the global limit's 8 too");
+    assertEquals(0, g.failures());
+  }
+
+  @Test
   void aScriptRedisForgotIsSentAgainWithTheCallThatMissedIt() {
     SharedGovernor g = governor(limit(Rate.of(100, "s")), Clock.SYSTEM,
         SharedGovernor.OnFailure.CLOSED, 1, true);
