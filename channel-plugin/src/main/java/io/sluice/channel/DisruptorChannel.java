@@ -228,7 +228,7 @@ public class DisruptorChannel extends AbstractChannel
     MetricRegistry r = SluiceMetrics.registry();
     SluiceMetrics.meterOf(prefix + ".put", counter::getEventPutSuccessCount);
     SluiceMetrics.meterOf(prefix + ".take", counter::getEventTakeSuccessCount);
-    deferredLag = SluiceMetrics.histogram(prefix + ".deferred.lag");
+    deferredLag = SluiceMetrics.histogram(prefix + ".deferred.lag", TimeUnit.MILLISECONDS);
     r.register(prefix + ".fill", (Gauge<Double>) counter::getChannelFillPercentage);
     r.register(prefix + ".express.depth", (Gauge<Long>) store::expressDepth);
     r.register(prefix + ".deferred.depth", (Gauge<Long>) store::deferredDepth);

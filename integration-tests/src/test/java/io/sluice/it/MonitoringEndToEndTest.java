@@ -30,7 +30,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher's monitoring in real agents: Flume's JSON metrics (served by {@code
+ * The launcher's monitoring in real agents: Prometheus's metrics ({@code
+ * io.sluice.metrics.PrometheusMonitor}), Flume's JSON metrics (served by it through {@code
  * io.sluice.metrics.HttpMonitor}) and remote JMX listen on loopback unless {@code SLUICE_BIND} says
  * otherwise, and the launcher never opens its unauthenticated JMX beyond loopback.
  */
@@ -110,9 +111,12 @@ class MonitoringEndToEndTest {
       assertTrue(json.contains("\"EventReceivedCount\""), json);
 
       assertListensOnLoopbackOnly("HTTP monitoring", agent.httpPort());
+      assertListensOnLoopbackOnly("Prometheus monitoring", agent.prometheusPort());
       assertListensOnLoopbackOnly("remote JMX", agent.jmxPort());
       assertTrue(agent.log().contains("HttpMonitor: HTTP monitoring: Flume's JSON metrics at http://127.0.0.1:"
-          + agent.httpPort() + "/metrics"), "the launcher's monitor is Sluice's HttpMonitor");
+          + agent.httpPort() + "/metrics"), "Flume's JSON is served by Sluice's HttpMonitor");
+      assertTrue(agent.log().contains("PrometheusMonitor: Prometheus monitoring: http://127.0.0.1:"
+          + agent.prometheusPort() + "/metrics"), "the launcher's monitor is PrometheusMonitor");
     }
   }
 

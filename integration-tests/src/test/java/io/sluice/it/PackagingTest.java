@@ -148,6 +148,9 @@ class PackagingTest {
           "Caffeine's compile-time annotations; the JVM ignores annotations it cannot load"),
       java.util.Map.entry("org/jetbrains/annotations/",
           "Netty's compile-time annotations; the JVM ignores annotations it cannot load"),
+      java.util.Map.entry("io/sluice/shaded/prometheus/annotations/",
+          "the Prometheus client's API-stability annotations; the JVM ignores annotations it"
+              + " cannot load"),
       java.util.Map.entry("org/osgi/annotation/",
           "Netty's OSGi bundle annotations; the JVM ignores annotations it cannot load"),
       java.util.Map.entry("reactor/blockhound/",

@@ -9,10 +9,9 @@ import io.sluice.core.limit.SharedGovernor;
 import io.sluice.core.limit.ThrottleReason;
 import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.core.offenders.TopOffenders;
+import io.sluice.core.offenders.TopOffendersGauge;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.flume.instrumentation.MonitoredCounterGroup;
 
 /**
@@ -57,7 +56,7 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
     r.register(prefix + ".keys", (Gauge<Long>) governor::keyCount);
     r.register(prefix + ".deferred.depth", (Gauge<Long>) governor::deferredDepth);
     r.register(prefix + ".deferred.fill", (Gauge<Double>) governor::deferredFill);
-    r.register(prefix + ".topOffenders", (Gauge<String>) this::getTopOffenders);
+    r.register(prefix + ".topOffenders", new TopOffendersGauge(offenders));
     if (governor instanceof SharedGovernor shared) {
       registerShared(r, prefix + ".redis", shared);
     }
@@ -184,15 +183,11 @@ final class TokenBucketCounter extends MonitoredCounterGroup implements TokenBuc
 
   @Override
   public String getTopOffenders() {
-    return format(offenders.current());
+    return TopOffendersGauge.format(offenders.current());
   }
 
   @Override
   public String getTopOffendersPrevious() {
-    return format(offenders.previous());
-  }
-
-  static String format(List<TopOffenders.Offender> top) {
-    return top.stream().map(TopOffenders.Offender::toString).collect(Collectors.joining(", "));
+    return TopOffendersGauge.format(offenders.previous());
   }
 }

@@ -10,6 +10,7 @@ import io.sluice.core.limit.Limiter;
 import io.sluice.core.limit.ThrottleReason;
 import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.offenders.TopOffenders;
+import io.sluice.core.offenders.TopOffendersGauge;
 import io.sluice.core.pipeline.DeferredRoom;
 import io.sluice.core.time.Clock;
 import java.util.ArrayList;
@@ -167,7 +168,7 @@ public final class TokenBucketInterceptor implements Interceptor, DeferredRoom {
           "TokenBucketInterceptor '{}': most throttled keys over the last {}: {}",
           settings.metricsName,
           settings.topOffendersInterval,
-          TokenBucketCounter.format(finishedWindow));
+          TopOffendersGauge.format(finishedWindow));
     }
   }
 

@@ -6,6 +6,7 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.metrics.SluiceMetrics;
 import io.sluice.sink.write.HecMetrics;
+import java.util.concurrent.TimeUnit;
 import org.apache.flume.instrumentation.SinkCounter;
 
 /**
@@ -39,8 +40,8 @@ final class SinkMetrics {
     deadLetterWritten = r.counter(prefix + ".deadLetter.written");
     writeErrors = r.counter(prefix + ".write.errors");
     retries = r.counter(prefix + ".retries");
-    validationMicros = SluiceMetrics.histogram(prefix + ".validation.duration");
-    writeMicros = SluiceMetrics.histogram(prefix + ".write.duration");
+    validationMicros = SluiceMetrics.histogram(prefix + ".validation.duration", TimeUnit.MICROSECONDS);
+    writeMicros = SluiceMetrics.histogram(prefix + ".write.duration", TimeUnit.MICROSECONDS);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.sluice.core.Disposition;
+import io.sluice.core.metrics.BucketedHistogram;
 import io.sluice.core.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,8 +91,8 @@ public final class SharedGovernor implements Limiter {
   private final LongAdder failures = new LongAdder();
   private final LongAdder fallbackDecisions = new LongAdder();
   private final LongAdder leaseHits = new LongAdder();
-  private final Histogram roundTripMicros =
-      new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES));
+  private final Histogram roundTripMicros = new BucketedHistogram(
+      new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES), TimeUnit.MICROSECONDS);
 
   public SharedGovernor(GovernorConfig config, Clock clock, SharedStore store, Options options) {
     this(config, clock, store, options, true);

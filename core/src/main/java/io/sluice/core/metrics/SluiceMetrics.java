@@ -50,13 +50,16 @@ public final class SluiceMetrics {
   }
 
   /**
-   * The histogram of that name in the {@link #registry}, made if missing, over Dropwizard's
-   * lock-free exponentially decaying reservoir: the default one takes a lock and reads the clock
-   * at every update, which measured 5% of a ValidatingSink's time at one update per batch.
+   * The histogram of durations of that name in the {@link #registry}, made if missing, with
+   * buckets for Prometheus ({@link BucketedHistogram}) and over Dropwizard's lock-free
+   * exponentially decaying reservoir: the default one takes a lock and reads the clock at every
+   * update, which measured 5% of a ValidatingSink's time at one update per batch.
+   *
+   * @param unit the unit of the values it is given
    */
-  public static Histogram histogram(String name) {
+  public static Histogram histogram(String name, TimeUnit unit) {
     return registry().histogram(name,
-        () -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()));
+        () -> new BucketedHistogram(LockFreeExponentiallyDecayingReservoir.builder().build(), unit));
   }
 
   /**

@@ -52,6 +52,7 @@ public final class FlumeAgent implements AutoCloseable {
   private final Properties config;
   private final int jmxPort;
   private final int httpPort;
+  private final int prometheusPort;
   private final Process process;
   private JMXConnector connector;
 
@@ -64,6 +65,7 @@ public final class FlumeAgent implements AutoCloseable {
     config.load(new StringReader(configText));
     this.jmxPort = Ports.free();
     this.httpPort = Ports.free();
+    this.prometheusPort = Ports.free();
     Files.createDirectories(dir);
     Path conf = dir.resolve("agent.properties");
     Files.writeString(conf, configText);
@@ -76,6 +78,7 @@ public final class FlumeAgent implements AutoCloseable {
     pb.directory(dir.toFile());
     pb.environment().put("SLUICE_JMX_PORT", Integer.toString(jmxPort));
     pb.environment().put("SLUICE_HTTP_PORT", Integer.toString(httpPort));
+    pb.environment().put("SLUICE_PROMETHEUS_PORT", Integer.toString(prometheusPort));
     pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError");
     pb.environment().putAll(environment);
     pb.redirectErrorStream(true);
@@ -247,6 +250,11 @@ public final class FlumeAgent implements AutoCloseable {
   }
 
   /** The agent's remote JMX port ({@code SLUICE_JMX_PORT}). */
+  /** The port of the agent's Prometheus /metrics (PrometheusMonitor, on loopback). */
+  public int prometheusPort() {
+    return prometheusPort;
+  }
+
   public int jmxPort() {
     return jmxPort;
   }

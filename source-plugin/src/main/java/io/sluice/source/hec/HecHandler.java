@@ -190,7 +190,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     budgetGate.delivering();
     delivery.attemptInOrder(shipments, ctx.executor(), outcomes -> {
       try {
-        answer(ctx, replyTo, settled(d, shipments, outcomes));
+        answer(ctx, replyTo, settled(d, replyTo.endpoint(), shipments, outcomes));
       } finally {
         // its events are no longer held (nor is its budget, should its connection be gone)
         protocol.answered(d);
@@ -202,16 +202,27 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** Counts what came of a delivery, tells the acks, and says what to answer. */
-  private Answer settled(HecProtocol.Deliver d, List<Shipment> shipments, List<Outcome> outcomes) {
+  private Answer settled(HecProtocol.Deliver d, HecProtocol.Endpoint endpoint,
+      List<Shipment> shipments, List<Outcome> outcomes) {
     Outcome last = outcomes.get(outcomes.size() - 1);
     int taken = 0;
-    for (int i = 0; i < outcomes.size(); i++) {
-      if (outcomes.get(i).accepted()) {
+    int all = 0;
+    for (int i = 0; i < shipments.size(); i++) {
+      all += shipments.get(i).size();
+      if (i < outcomes.size() && outcomes.get(i).accepted()) {
         taken += shipments.get(i).size();
       }
     }
     if (taken > 0) {
       hecMetrics.tokenEvents(d.token().name(), taken);
+    }
+    hecMetrics.events(endpoint, HecMetrics.EventStatus.ACCEPTED, taken);
+    if (!last.accepted()) {
+      hecMetrics.events(endpoint, switch (last.refusal()) {
+        case FULL -> HecMetrics.EventStatus.QUEUE_FULL;
+        case REJECTED -> HecMetrics.EventStatus.RATE_LIMITED;
+        case ERROR -> HecMetrics.EventStatus.ERROR;
+      }, all - taken);
     }
     if (last.refusal() == Refusal.REJECTED) {
       hecMetrics.tokenThrottled(d.token().name());

@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.sluice.core.metrics.SluiceMetrics;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +40,8 @@ final class HecMetrics {
   private final Counter[] byCode = new Counter[HecReply.values().length];
   private final Map<Integer, Counter> byStatus = new ConcurrentHashMap<>();
   private final Map<String, Counter[]> byToken = new ConcurrentHashMap<>();
+  private final Map<HecProtocol.Endpoint, Counter[]> eventsByEndpoint =
+      new EnumMap<>(HecProtocol.Endpoint.class);
 
   HecMetrics(String sourceName) {
     prefix = "source." + sourceName;
@@ -49,6 +52,13 @@ final class HecMetrics {
     }
     for (HecReply c : HecReply.values()) {
       byCode[c.code()] = r.counter(p + ".code." + c.code());
+    }
+    for (HecProtocol.Endpoint e : List.of(HecProtocol.Endpoint.EVENT, HecProtocol.Endpoint.RAW)) {
+      Counter[] byStatus = new Counter[EventStatus.values().length];
+      for (EventStatus st : EventStatus.values()) {
+        byStatus[st.ordinal()] = r.counter(prefix + ".events." + e.label + "." + st.label);
+      }
+      eventsByEndpoint.put(e, byStatus);
     }
     requests = r.counter(p);
     auth = r.counter(p + ".rejected.auth");
@@ -80,6 +90,31 @@ final class HecMetrics {
       byCode[a.code()].inc();
     }
     answered(a.status());
+  }
+
+  /** What came of a request's events: the {@code status} label of {@code sluice_hec_events}. */
+  enum EventStatus {
+    ACCEPTED("accepted"),
+    /** Refused 429 by the governor ({@code throttled = reject}). */
+    RATE_LIMITED("rate_limited"),
+    /** Refused 503: a channel was full. */
+    QUEUE_FULL("queue_full"),
+    /** Refused 500: a channel failed. */
+    ERROR("error");
+
+    final String label;
+
+    EventStatus(String label) {
+      this.label = label;
+    }
+  }
+
+  /** {@code n} events of a request to {@code endpoint} came to {@code status}. */
+  void events(HecProtocol.Endpoint endpoint, EventStatus status, int n) {
+    Counter[] byStatus = eventsByEndpoint.get(endpoint);
+    if (byStatus != null && n > 0) {
+      byStatus[status.ordinal()].inc(n);
+    }
   }
 
   /** {@code n} events of token {@code name} were taken by the channels. */
