@@ -102,7 +102,7 @@ class PrometheusMonitorTest {
   }
 
   @Test
-  void answersInOpenMetricsWhenAskedAndServesFlumesJsonOnJsonPort() throws Exception {
+  void answersInOpenMetricsOrProtobufWhenAskedAndServesFlumesJsonOnJsonPort() throws Exception {
     SluiceMetrics.registry().counter("sink.promTest.written").inc(3);
     int jsonPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -115,6 +115,12 @@ class PrometheusMonitorTest {
         om.headers().toString());
     assertContains(om.body(), "sluice_sink_written_events_total{component=\"promTest\"} 3.0");
     assertTrue(om.body().endsWith("# EOF\n"), "an OpenMetrics exposition ends with # EOF");
+    // Prometheus with native histograms asks for protobuf first: answered in it, not with an error.
+    HttpResponse<String> pb = get(monitor.port(), "/metrics", "application/vnd.google.protobuf;"
+        + "proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3");
+    assertEquals(200, pb.statusCode());
+    assertTrue(pb.headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.google.protobuf"),
+        pb.headers().toString());
     HttpResponse<String> json = get(jsonPort, "/metrics", null);
     assertEquals(200, json.statusCode());
     assertTrue(json.body().startsWith("{"), json.body());
