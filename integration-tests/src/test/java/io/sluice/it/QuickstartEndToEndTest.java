@@ -111,6 +111,17 @@ class QuickstartEndToEndTest {
       // "Flume's JSON metrics (loopback only)"
       String metrics = agent.metricsJson();
       assertTrue(metrics.contains("\"SINK.valid\""), metrics);
+
+      // "Prometheus: processed, batched, throttled"
+      String prometheus = Command.run(List.of(Command.require("curl", "curl"), "-sS",
+          "127.0.0.1:" + agent.prometheusPort() + "/metrics"), null, Duration.ofSeconds(20))
+          .requireOk().output();
+      for (String d : List.of("processed", "batched", "throttled")) {
+        String series = "sluice_events_total{component=\"gov\",disposition=\"" + d + "\"} ";
+        assertTrue(prometheus.contains(series), series + " in " + prometheus);
+      }
+      assertTrue(prometheus.contains("sluice_events_total{component=\"gov\",disposition=\"throttled\"} "
+          + (double) agent.counter(GOV_UDP, "ThrottledCount")), "the throttled count JMX gives");
     }
   }
 
