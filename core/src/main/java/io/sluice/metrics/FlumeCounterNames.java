@@ -52,6 +52,11 @@ final class FlumeCounterNames {
         snake = snake + "s"; // KeyCount: flume_interceptor_keys
       }
     }
+    if (snake.endsWith("_created")) {
+      // OpenMetrics reserves _created for a counter's creation time (and clients drop it from
+      // names): the sink's ConnectionCreatedCount reads as flume_sink_connection_creations_total.
+      snake = snake.substring(0, snake.length() - "_created".length()) + "_creations";
+    }
     return new Series(prefix + snake, counter ? Type.COUNTER : Type.GAUGE, help, 1, labels);
   }
 }

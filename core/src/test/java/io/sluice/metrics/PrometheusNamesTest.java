@@ -81,6 +81,8 @@ class PrometheusNamesTest {
     assertEquals(Type.GAUGE, FlumeCounterNames.of("channel", "c1", "ChannelSize").type());
     assertEquals("flume_interceptor_keys", FlumeCounterNames.of("interceptor", "g", "KeyCount").family());
     assertEquals(Type.GAUGE, FlumeCounterNames.of("interceptor", "g", "KeyCount").type());
+    assertEquals("flume_sink_connection_creations",
+        FlumeCounterNames.of("sink", "k1", "ConnectionCreatedCount").family());
     assertEquals("flume_sink_start_time_seconds",
         FlumeCounterNames.of("sink", "k1", "StartTime").family());
   }

@@ -170,7 +170,10 @@ class PrometheusEndToEndTest {
             .allMatch(h -> h.equals("ok")));
         assertTrue(ruleHealth(prometheus).size() >= 6, "the playbook's rules: " + ruleHealth(prometheus));
 
-        // Every query of the dashboard is one Prometheus accepts, and some see data already.
+        // Every query of the dashboard is one Prometheus accepts, and most see data (a rate needs
+        // two samples: a few scrapes first).
+        agent.await(Duration.ofSeconds(30), "three scrapes",
+            () -> prometheus.value("count_over_time(up{job=\"sluice\"}[1m])") >= 3);
         List<String> exprs = dashboardQueries();
         assertTrue(exprs.size() >= 10, "dashboard queries: " + exprs);
         int withData = 0;
