@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -66,45 +67,11 @@ class PrometheusEndToEndTest {
   @Test
   void aRealPrometheusScrapesTheAgentAndSeesWhatJmxSays() throws Exception {
     Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("prometheus"));
-    int udp = Ports.free();
-    int tcp = Ports.free();
-    int hec = Ports.free();
-    String conf = Files.readString(REPO.resolve("conf-examples/quickstart.properties"));
-    conf = replaced(conf, "a1.sources.syslog.port = 5140", "a1.sources.syslog.port = " + udp);
-    conf = replaced(conf, "a1.sources.tcp.port = 5141", "a1.sources.tcp.port = " + tcp);
-    conf = replaced(conf, "a1.sources.hec.port = 8088", "a1.sources.hec.port = " + hec);
-    conf = replaced(conf, "= conf-examples/", "= " + REPO.resolve("conf-examples") + "/");
-    Path events = dir.resolve("sluice-quickstart/events");
-    Path deadLetter = dir.resolve("sluice-quickstart/deadletter");
-    String run = UUID.randomUUID().toString().substring(0, 8);
+    Quickstart q = Quickstart.on(dir);
+    Path deadLetter = q.deadLetter();
 
-    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
-      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=valid", GOV));
-
-      // Traffic of every kind the dashboard shows: admitted, throttled, TCP, invalid, HEC, acked.
-      // the junk first: after the flood its sender is over its limit
-      byte[] junk = ("no syslog at all " + run).getBytes(StandardCharsets.US_ASCII);
-      try (DatagramSocket s = new DatagramSocket()) {
-        s.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), udp));
-      }
-      String flood = IntStream.range(0, 300).mapToObj(i -> "flood " + run + " " + i)
-          .collect(Collectors.joining("\n", "", "\n"));
-      LoggerCommand.send(udp, flood, "-d");
-      LoggerCommand.send(tcp, "tcp " + run + "\n", "-T", "--octet-count");
-      new HecClient(hec, TOKEN, UUID.randomUUID().toString())
-          .post("/services/collector/event", "{\"event\":\"hec " + run + "\"}");
-      HecClient acked = new HecClient(hec, ACKED_TOKEN, UUID.randomUUID().toString());
-      long ackId = acked.post("/services/collector/event", "{\"event\":\"acked " + run + "\"}").ackId();
-      agent.await(Duration.ofSeconds(30), "the ack true", () -> acked.acked(ackId));
-      agent.await(Duration.ofSeconds(30), "all 301 datagrams decided",
-          () -> agent.counter(GOV, "ProcessedCount") + agent.counter(GOV, "BatchedCount")
-              + agent.counter(GOV, "ThrottledCount") == 301);
-      agent.await(Duration.ofSeconds(30), "the junk line dead-lettered",
-          () -> NdjsonFiles.lines(deadLetter).stream().anyMatch(l -> l.contains("no syslog at all " + run)));
-      agent.await(Duration.ofSeconds(30), "the channels drained", () ->
-          agent.counter("org.apache.flume.channel:type=ok", "ChannelSize") == 0
-              && agent.counter("org.apache.flume.channel:type=throttled", "ChannelSize") == 0);
-      assertTrue(agent.counter(GOV, "ThrottledCount") > 0, "the flood went over the limit");
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, q.conf())) {
+      q.traffic(agent);
 
       // The exposition, as a scraper reads it.
       long t0 = System.nanoTime();
@@ -178,15 +145,134 @@ class PrometheusEndToEndTest {
         assertTrue(exprs.size() >= 10, "dashboard queries: " + exprs);
         int withData = 0;
         for (String expr : exprs) {
-          String q = expr.replace("$__rate_interval", "1m");
-          JsonObject answer = prometheus.query(q);
-          assertEquals("success", answer.get("status").getAsString(), q + ": " + answer);
+          String query = expr.replace("$__rate_interval", "1m");
+          JsonObject answer = prometheus.query(query);
+          assertEquals("success", answer.get("status").getAsString(), query + ": " + answer);
           if (!answer.getAsJsonObject("data").getAsJsonArray("result").isEmpty()) {
             withData++;
           }
         }
         assertTrue(withData >= exprs.size() / 2, withData + " of " + exprs.size() + " queries have data");
       }
+    }
+  }
+
+  /** Flume counters that move while the agent idles (a sink's polls), compared by name only. */
+  private static final Pattern MOVING = Pattern.compile(
+      "flume_sink_(event_drain_attempt|batch_empty|batch_underflow)_total|flume_channel_event_take_attempt_total");
+
+  /** What JMX cannot give the JMX exporter: the bucket counts of histograms, the ranked offenders. */
+  private static final Pattern JMX_CANNOT = Pattern.compile(
+      ".*_seconds_(bucket|count|sum)|sluice_top_offender_events");
+
+  @Test
+  void theJmxExportersConfigurationYieldsTheSameSeriesAsPrometheusMonitor() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("prometheus-jmx-exporter"));
+    Quickstart q = Quickstart.on(dir);
+    int exporterPort = Ports.free();
+    String javaagent = "-javaagent:" + classpathJar("jmx_prometheus_javaagent") + "=127.0.0.1:"
+        + exporterPort + ":" + MONITORING.resolve("jmx-exporter.yml");
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, q.conf(),
+        Map.of("JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError " + javaagent))) {
+      q.traffic(agent);
+      Map<String, Double> ours = normalized(series(scrape(agent.prometheusPort())));
+      Map<String, Double> theirs = normalized(series(scrape(exporterPort)));
+      int compared = 0;
+      for (Map.Entry<String, Double> e : ours.entrySet()) {
+        String family = e.getKey().substring(0, e.getKey().indexOf('{') < 0 ? e.getKey().length() : e.getKey().indexOf('{'));
+        if (JMX_CANNOT.matcher(family).matches()) {
+          continue;
+        }
+        assertTrue(theirs.containsKey(e.getKey()), e.getKey() + " is missing from the JMX exporter's");
+        if (!MOVING.matcher(family).matches()) {
+          assertEquals(e.getValue(), theirs.get(e.getKey()), e.getKey());
+        }
+        compared++;
+      }
+      assertTrue(compared >= 200, "compared " + compared + " series");
+    }
+  }
+
+  /** The path of a jar of the test's classpath whose file name starts with {@code name}. */
+  private static String classpathJar(String name) {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (Path.of(entry).getFileName().toString().startsWith(name)) {
+        return entry;
+      }
+    }
+    throw new AssertionError(name + " is not on the test classpath");
+  }
+
+  /**
+   * Series keys with their labels sorted, so that two exporters that order labels differently
+   * compare equal; only Sluice's and Flume's families.
+   */
+  private static Map<String, Double> normalized(Map<String, Double> series) {
+    Map<String, Double> out = new HashMap<>();
+    series.forEach((key, value) -> {
+      if (!key.startsWith("sluice_") && !key.startsWith("flume_")) {
+        return;
+      }
+      int brace = key.indexOf('{');
+      if (brace < 0) {
+        out.put(key, value);
+        return;
+      }
+      List<String> labels = new ArrayList<>(List.of(
+          key.substring(brace + 1, key.length() - 1).split(",(?=[a-z_]+=\")")));
+      java.util.Collections.sort(labels);
+      out.put(key.substring(0, brace) + "{" + String.join(",", labels) + "}", value);
+    });
+    return out;
+  }
+
+  /** The shipped quickstart on free ports, and traffic of every kind the dashboard shows. */
+  private record Quickstart(String conf, int udp, int tcp, int hec, Path deadLetter) {
+
+    static Quickstart on(Path dir) throws IOException {
+      int udp = Ports.free();
+      int tcp = Ports.free();
+      int hec = Ports.free();
+      String conf = Files.readString(REPO.resolve("conf-examples/quickstart.properties"));
+      conf = replaced(conf, "a1.sources.syslog.port = 5140", "a1.sources.syslog.port = " + udp);
+      conf = replaced(conf, "a1.sources.tcp.port = 5141", "a1.sources.tcp.port = " + tcp);
+      conf = replaced(conf, "a1.sources.hec.port = 8088", "a1.sources.hec.port = " + hec);
+      conf = replaced(conf, "= conf-examples/", "= " + REPO.resolve("conf-examples") + "/");
+      return new Quickstart(conf, udp, tcp, hec, dir.resolve("sluice-quickstart/deadletter"));
+    }
+
+    /**
+     * Admitted, throttled, TCP, invalid, HEC and acked events; returns once all are decided and
+     * written and the channels are empty, so that counters stay still.
+     */
+    void traffic(FlumeAgent agent) throws IOException {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=valid", GOV));
+      String run = UUID.randomUUID().toString().substring(0, 8);
+
+    // Traffic of every kind the dashboard shows: admitted, throttled, TCP, invalid, HEC, acked.
+    // the junk first: after the flood its sender is over its limit
+    byte[] junk = ("no syslog at all " + run).getBytes(StandardCharsets.US_ASCII);
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), udp));
+    }
+    String flood = IntStream.range(0, 300).mapToObj(i -> "flood " + run + " " + i)
+        .collect(Collectors.joining("\n", "", "\n"));
+    LoggerCommand.send(udp, flood, "-d");
+    LoggerCommand.send(tcp, "tcp " + run + "\n", "-T", "--octet-count");
+    new HecClient(hec, TOKEN, UUID.randomUUID().toString())
+        .post("/services/collector/event", "{\"event\":\"hec " + run + "\"}");
+    HecClient acked = new HecClient(hec, ACKED_TOKEN, UUID.randomUUID().toString());
+    long ackId = acked.post("/services/collector/event", "{\"event\":\"acked " + run + "\"}").ackId();
+    agent.await(Duration.ofSeconds(30), "the ack true", () -> acked.acked(ackId));
+    agent.await(Duration.ofSeconds(30), "all 301 datagrams decided",
+        () -> agent.counter(GOV, "ProcessedCount") + agent.counter(GOV, "BatchedCount")
+            + agent.counter(GOV, "ThrottledCount") == 301);
+    agent.await(Duration.ofSeconds(30), "the junk line dead-lettered",
+        () -> NdjsonFiles.lines(deadLetter).stream().anyMatch(l -> l.contains("no syslog at all " + run)));
+    agent.await(Duration.ofSeconds(30), "the channels drained", () ->
+        agent.counter("org.apache.flume.channel:type=ok", "ChannelSize") == 0
+            && agent.counter("org.apache.flume.channel:type=throttled", "ChannelSize") == 0);
+    assertTrue(agent.counter(GOV, "ThrottledCount") > 0, "the flood went over the limit");
     }
   }
 
