@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * PrometheusMonitor in a real agent (the quickstart pipeline under traffic), scraped by a real
  * Prometheus server: the exposition passes {@code promtool check metrics}, every Sluice family is
  * in the README's table, the counts equal what the agent says over JMX, the alert rules evaluate
- * against the real series, and every query of the Grafana dashboard is one Prometheus accepts.
+ * against the real series, and every query of the Grafana dashboard is one Prometheus accepts;
+ * and the jmx_exporter configuration, in the same kind of agent, yields the same series.
  */
 class PrometheusEndToEndTest {
 
