@@ -149,19 +149,24 @@ final class SluiceCollector implements MultiCollector {
     private final Map<String, Family> byName = new LinkedHashMap<>();
 
     void point(Series s, double value) {
-      family(s).points.add(new Point(s.labels(), value, null));
+      add(s, new Point(s.labels(), value, null));
     }
 
     void histogram(Series s, BucketedHistogram h) {
-      family(s).points.add(new Point(s.labels(), 0, h));
+      add(s, new Point(s.labels(), 0, h));
     }
 
-    private Family family(Series s) {
+    /**
+     * Adds a point to its family; one whose family already has another type (a metric without a
+     * rule whose generic name another took) is left out of the scrape rather than failing it.
+     */
+    private void add(Series s, Point p) {
       Family f = byName.computeIfAbsent(s.family(), n -> new Family(s.type(), s.help()));
-      if (f.type != s.type()) {
-        throw new IllegalStateException(s.family() + " is both " + f.type + " and " + s.type());
+      if (f.type == s.type()) {
+        f.points.add(p);
+      } else {
+        LOG.debug("{} {} left out: its family is a {}", s.family(), s.labels(), f.type);
       }
-      return f;
     }
 
     MetricSnapshots snapshots() {
