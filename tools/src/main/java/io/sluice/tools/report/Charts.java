@@ -168,12 +168,22 @@ public final class Charts {
     return c;
   }
 
+  /** Okabe and Ito's colour-blind-safe palette, without its yellow (unreadable on white). */
+  private static final Color[] PALETTE = {
+      new Color(0x000000), new Color(0x0072B2), new Color(0xE69F00), new Color(0xD55E00),
+      new Color(0x009E73), new Color(0xCC79A7), new Color(0x56B4E9)};
+
   private static void style(JFreeChart c) {
     c.setBackgroundPaint(Color.WHITE);
     XYPlot p = c.getXYPlot();
     p.setBackgroundPaint(Color.WHITE);
     p.setDomainGridlinePaint(Color.LIGHT_GRAY);
     p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    var r = p.getRenderer();
+    for (int i = 0; i < PALETTE.length; i++) {
+      r.setSeriesPaint(i, PALETTE[i]);
+      r.setSeriesStroke(i, new BasicStroke(2f));
+    }
   }
 
   private static Png png(String file, String title, JFreeChart c) {
