@@ -118,8 +118,7 @@ class MonitoringRulesTest {
       throw new AssertionError(DASHBOARD + " is not a JSON object: " + e.getMessage(), e);
     }
     assertTrue(root.has("panels") && root.get("panels").isJsonArray(), "no panels");
-    List<String> exprs = new ArrayList<>();
-    collectExprs(root, exprs);
+    List<String> exprs = queries(root);
     assertTrue(exprs.size() >= 10, "dashboard queries: " + exprs);
     for (String expr : exprs) {
       assertFalse(expr.isBlank(), "an empty query");
@@ -149,7 +148,13 @@ class MonitoringRulesTest {
     return out;
   }
 
-  /** Every {@code expr} string of every panel target, nested rows included. */
+  /** Every {@code expr} string of a dashboard's panel targets, nested rows included. */
+  static List<String> queries(JsonElement dashboard) {
+    List<String> out = new ArrayList<>();
+    collectExprs(dashboard, out);
+    return out;
+  }
+
   private static void collectExprs(JsonElement e, List<String> out) {
     if (e.isJsonObject()) {
       e.getAsJsonObject().entrySet().forEach(kv -> {

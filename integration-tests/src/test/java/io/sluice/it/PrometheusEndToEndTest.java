@@ -14,6 +14,7 @@ import io.sluice.it.harness.LoggerCommand;
 import io.sluice.it.harness.NdjsonFiles;
 import io.sluice.it.harness.Ports;
 import io.sluice.it.harness.PrometheusServer;
+import io.sluice.it.harness.QuickstartConfig;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -59,11 +60,6 @@ class PrometheusEndToEndTest {
       "interceptor", List.of("ProcessedCount", "BatchedCount", "ThrottledCount",
           "ThrottledRateCount", "DroppedCount", "RejectedEventCount"),
       "sink", List.of("EventDrainSuccessCount"));
-
-  private static String replaced(String text, String from, String to) {
-    assertTrue(text.contains(from), "quickstart.properties no longer has '" + from + "'");
-    return text.replace(from, to);
-  }
 
   @Test
   void aRealPrometheusScrapesTheAgentAndSeesWhatJmxSays() throws Exception {
@@ -230,16 +226,9 @@ class PrometheusEndToEndTest {
   /** The shipped quickstart on free ports, and traffic of every kind the dashboard shows. */
   private record Quickstart(String conf, int udp, int tcp, int hec, Path deadLetter) {
 
-    static Quickstart on(Path dir) throws IOException {
-      int udp = Ports.free();
-      int tcp = Ports.free();
-      int hec = Ports.free();
-      String conf = Files.readString(REPO.resolve("conf-examples/quickstart.properties"));
-      conf = replaced(conf, "a1.sources.syslog.port = 5140", "a1.sources.syslog.port = " + udp);
-      conf = replaced(conf, "a1.sources.tcp.port = 5141", "a1.sources.tcp.port = " + tcp);
-      conf = replaced(conf, "a1.sources.hec.port = 8088", "a1.sources.hec.port = " + hec);
-      conf = replaced(conf, "= conf-examples/", "= " + REPO.resolve("conf-examples") + "/");
-      return new Quickstart(conf, udp, tcp, hec, dir.resolve("sluice-quickstart/deadletter"));
+    static Quickstart on(Path dir) {
+      QuickstartConfig q = QuickstartConfig.onFreePorts(REPO);
+      return new Quickstart(q.text(), q.udp(), q.tcp(), q.hec(), dir.resolve("sluice-quickstart/deadletter"));
     }
 
     /**
@@ -336,23 +325,7 @@ class PrometheusEndToEndTest {
 
   /** Every {@code expr} of every panel target of the Grafana dashboard. */
   private static List<String> dashboardQueries() throws IOException {
-    JsonElement root = JsonParser.parseString(Files.readString(MONITORING.resolve("sluice-dashboard.json")));
-    List<String> out = new ArrayList<>();
-    collectExprs(root, out);
-    return out;
-  }
-
-  private static void collectExprs(JsonElement e, List<String> out) {
-    if (e.isJsonObject()) {
-      for (Map.Entry<String, JsonElement> kv : e.getAsJsonObject().entrySet()) {
-        if (kv.getKey().equals("expr") && kv.getValue().isJsonPrimitive()) {
-          out.add(kv.getValue().getAsString());
-        } else {
-          collectExprs(kv.getValue(), out);
-        }
-      }
-    } else if (e.isJsonArray()) {
-      e.getAsJsonArray().forEach(x -> collectExprs(x, out));
-    }
+    return MonitoringRulesTest.queries(
+        JsonParser.parseString(Files.readString(MONITORING.resolve("sluice-dashboard.json"))));
   }
 }

@@ -8,7 +8,7 @@ import io.sluice.it.harness.FlumeAgent;
 import io.sluice.it.harness.HecClient;
 import io.sluice.it.harness.LoggerCommand;
 import io.sluice.it.harness.NdjsonFiles;
-import io.sluice.it.harness.Ports;
+import io.sluice.it.harness.QuickstartConfig;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -38,25 +38,14 @@ class QuickstartEndToEndTest {
   private static final String ACKED_TOKEN = "3c9f8a71-5d2e-4b6a-9c1d-0e2f4a6b8c0d";
   private static final String GOV_UDP = "org.apache.flume.interceptor:type=gov";
 
-  /** The shipped file with {@code from} replaced by {@code to}, which must be there. */
-  private static String replaced(String text, String from, String to) {
-    if (!text.contains(from)) {
-      throw new AssertionError("quickstart.properties no longer has '" + from + "': update this test and the README");
-    }
-    return text.replace(from, to);
-  }
-
   @Test
   void theReadmesStepsDoWhatItSays() throws IOException {
     Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("quickstart"));
-    int udp = Ports.free();
-    int tcp = Ports.free();
-    int hec = Ports.free();
-    String conf = Files.readString(REPO.resolve("conf-examples/quickstart.properties"));
-    conf = replaced(conf, "a1.sources.syslog.port = 5140", "a1.sources.syslog.port = " + udp);
-    conf = replaced(conf, "a1.sources.tcp.port = 5141", "a1.sources.tcp.port = " + tcp);
-    conf = replaced(conf, "a1.sources.hec.port = 8088", "a1.sources.hec.port = " + hec);
-    conf = replaced(conf, "= conf-examples/", "= " + REPO.resolve("conf-examples") + "/");
+    QuickstartConfig quickstart = QuickstartConfig.onFreePorts(REPO);
+    int udp = quickstart.udp();
+    int tcp = quickstart.tcp();
+    int hec = quickstart.hec();
+    String conf = quickstart.text();
     Path events = dir.resolve("sluice-quickstart/events"); // relative in the file: under the agent's directory
     Path deadLetter = dir.resolve("sluice-quickstart/deadletter");
     String run = UUID.randomUUID().toString().substring(0, 8);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.it.harness.Command;
 import io.sluice.it.harness.FlumeAgent;
 import io.sluice.it.harness.NdjsonFiles;
-import io.sluice.it.harness.Ports;
+import io.sluice.it.harness.QuickstartConfig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,19 +46,6 @@ class ToolsEndToEndTest {
   private static final Pattern VERDICT = Pattern.compile(
       "(PASS|FAIL): (\\d+) sent, (\\d+) written once, (\\d+) dead-lettered, (\\d+) throttled.*");
 
-  /** The quickstart on free ports, its paths into conf-examples resolved. */
-  private record Quickstart(String conf, int udp, int tcp, int hec) {
-    static Quickstart make() throws IOException {
-      Quickstart q = new Quickstart(null, Ports.free(), Ports.free(), Ports.free());
-      String conf = Files.readString(REPO.resolve("conf-examples/quickstart.properties"))
-          .replace("a1.sources.syslog.port = 5140", "a1.sources.syslog.port = " + q.udp)
-          .replace("a1.sources.tcp.port = 5141", "a1.sources.tcp.port = " + q.tcp)
-          .replace("a1.sources.hec.port = 8088", "a1.sources.hec.port = " + q.hec)
-          .replace("= conf-examples/", "= " + REPO.resolve("conf-examples") + "/");
-      return new Quickstart(conf, q.udp, q.tcp, q.hec);
-    }
-  }
-
   private static Command.Result sluice(List<String> args, Duration timeout) {
     List<String> cmd = new ArrayList<>(List.of(SLUICE));
     cmd.addAll(args);
@@ -69,10 +56,10 @@ class ToolsEndToEndTest {
   void theBurstPatternForAMinuteAtSyslogAndHecIsAccountedForEventByEvent() throws Exception {
     Path dirA = FlumeAgent.cleanDir(FlumeAgent.workDir("tools-syslog"));
     Path dirB = FlumeAgent.cleanDir(FlumeAgent.workDir("tools-hec"));
-    Quickstart qa = Quickstart.make();
-    Quickstart qb = Quickstart.make();
-    try (FlumeAgent a = FlumeAgent.start("a1", dirA, qa.conf());
-        FlumeAgent b = FlumeAgent.start("a1", dirB, qb.conf())) {
+    QuickstartConfig qa = QuickstartConfig.onFreePorts(REPO);
+    QuickstartConfig qb = QuickstartConfig.onFreePorts(REPO);
+    try (FlumeAgent a = FlumeAgent.start("a1", dirA, qa.text());
+        FlumeAgent b = FlumeAgent.start("a1", dirB, qb.text())) {
       a.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=valid", GOV));
       b.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=valid", GOV_HEC));
       Path runA = dirA.resolve("run");
@@ -124,8 +111,8 @@ class ToolsEndToEndTest {
   @Test
   void tuneProposesALimitWithinTheBandOfWhatItMeasured() throws Exception {
     Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("tools-tune"));
-    Quickstart q = Quickstart.make();
-    try (FlumeAgent agent = FlumeAgent.start("a1", dir, q.conf())) {
+    QuickstartConfig q = QuickstartConfig.onFreePorts(REPO);
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, q.text())) {
       agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=valid", GOV));
       Command.Result tune = sluice(List.of("tune", "udp://127.0.0.1:" + q.udp(),
           "--metrics", "http://127.0.0.1:" + agent.prometheusPort() + "/metrics",
