@@ -147,7 +147,8 @@ final class PrometheusNames {
         "HEC requests refused, by reason", "reason");
     counter("source", "events\\.([a-z]+)\\.([a-z_]+)", "sluice_hec_events",
         "HEC events by endpoint and status: accepted, rate_limited (429), queue_full (503),"
-            + " error (500)", "endpoint", "status");
+            + " error (500); the events of a request taken before a refusal of its rest count as"
+            + " accepted, and again when its client sends it again", "endpoint", "status");
     counter("source", "tokens\\.reloads", "sluice_hec_token_reloads", "Reloads of tokensFile");
     counter("source", "tokens\\.reloadFailures", "sluice_hec_token_reload_failures",
         "Changes of tokensFile that were refused (the tokens in use stayed)");

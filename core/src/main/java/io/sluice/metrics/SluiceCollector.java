@@ -157,15 +157,20 @@ final class SluiceCollector implements MultiCollector {
     }
 
     /**
-     * Adds a point to its family; one whose family already has another type (a metric without a
-     * rule whose generic name another took) is left out of the scrape rather than failing it.
+     * Adds a point to its family. A point the client library would refuse, and so fail the whole
+     * scrape, is left out of it instead: one whose family has another type (a metric without a
+     * rule whose generic name another took), a negative counter, or labels already in the family.
      */
     private void add(Series s, Point p) {
       Family f = byName.computeIfAbsent(s.family(), n -> new Family(s.type(), s.help()));
-      if (f.type == s.type()) {
-        f.points.add(p);
-      } else {
+      if (f.type != s.type()) {
         LOG.debug("{} {} left out: its family is a {}", s.family(), s.labels(), f.type);
+      } else if (f.type == Type.COUNTER && p.value < 0) {
+        LOG.debug("{} {} left out: a counter cannot be negative ({})", s.family(), s.labels(), p.value);
+      } else if (!f.labelSets.add(s.labels())) {
+        LOG.debug("{} {} left out: the family has those labels already", s.family(), s.labels());
+      } else {
+        f.points.add(p);
       }
     }
 
@@ -186,6 +191,7 @@ final class SluiceCollector implements MultiCollector {
     final Type type;
     final String help;
     final List<Point> points = new ArrayList<>();
+    final java.util.Set<List<String>> labelSets = new java.util.HashSet<>();
 
     Family(Type type, String help) {
       this.type = type;

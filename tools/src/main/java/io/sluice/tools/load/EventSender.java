@@ -25,4 +25,12 @@ interface EventSender extends Closeable {
 
   @Override
   void close();
+
+  /**
+   * Ends a send blocked in another thread (a receiver that stopped reading): closes the
+   * connection without flushing, which would block too. The blocked call then fails as an error.
+   */
+  default void abort() {
+    close();
+  }
 }

@@ -1,6 +1,7 @@
 package io.sluice.tools.load;
 
 import io.sluice.tools.RunLayout;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,6 +113,9 @@ public final class LoadCommand implements Callable<Integer> {
       description = "After sending, how long to go on sampling metrics and polling acks. Default: ${DEFAULT-VALUE}.")
   long drainNanos;
 
+  /** How long a stopping run may take to finish its files before the JVM exits anyway. */
+  private static final long STOP_WAIT_SECONDS = 30;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -122,21 +128,37 @@ public final class LoadCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     LoadRun run = new LoadRun(plan, Clock.system(), System.err, System.console() != null);
-    Thread hook = new Thread(run::stop, "sluice-load-stop");
-    Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C: stop sending, still finish the run directory
+    // Ctrl-C or a TERM: stop sending, and hold the exit until the run directory is finished (the
+    // JVM halts once its hooks return), within a limit.
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      run.stop();
+      try {
+        finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sluice-load-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     LoadRun.Summary s;
     try {
       System.err.println("sluice load: run " + plan.runId() + " to " + plan.target() + ", recording in " + plan.runDir());
       s = run.execute();
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("sluice load: " + e.getMessage());
+      return e instanceof IllegalArgumentException ? 2 : 1;
     } finally {
+      finished.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException ignored) {
         // already shutting down
       }
     }
-    System.err.printf("sluice load: sent %d (errors %d, pushback %d%s) in %s%n", s.sent(), s.errors(), s.pushback(),
-        plan.acks() ? ", acked " + s.acked() : "", plan.runDir());
+    System.err.printf("sluice load: sent %d (errors %d, pushback %d%s)%s in %s%n", s.sent(), s.errors(), s.pushback(),
+        plan.acks() ? ", acked " + s.acked() : "",
+        plan.metrics() == null ? "" : ", metrics samples " + s.metricsSamples() + " (failed " + s.metricsFailures() + ")",
+        plan.runDir());
     spec.commandLine().getOut().println(plan.runDir());
     spec.commandLine().getOut().flush();
     return 0;

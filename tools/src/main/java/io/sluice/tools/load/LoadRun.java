@@ -22,13 +22,14 @@ import java.util.stream.Collectors;
 final class LoadRun {
 
   /** What a run came to. */
-  record Summary(long sent, long errors, long pushback, long acked, long metricsSamples) {}
+  record Summary(long sent, long errors, long pushback, long acked, long metricsSamples, long metricsFailures) {}
 
   private final Plan plan;
   private final Clock clock;
   private final PrintStream err;
   private final boolean terminal;
-  private final List<Pacer> pacers = new ArrayList<>();
+  // Read by the stop hook's thread while the main thread adds to it.
+  private final List<Pacer> pacers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean stopped;
 
   LoadRun(Plan plan, Clock clock, PrintStream err, boolean terminal) {
@@ -56,9 +57,10 @@ final class LoadRun {
       }
       MetricsSampler sampler = plan.metrics() == null ? null
           : new MetricsSampler(plan.metrics(), plan.metricsIntervalNanos(), plan.runDir(), clock);
-      if (sampler != null) {
-        // A sample before the first event: what the agent counts from here on is this run's.
-        sampler.sample();
+      if (sampler != null && !sampler.sample()) {
+        // A sample before the first event: what the agent counts from here on is this run's. A
+        // run whose metrics cannot be read could not be accounted for: say so before sending.
+        throw new IllegalArgumentException("--metrics " + plan.metrics() + " cannot be read");
       }
       Thread samplerThread = sampler == null ? null : start("sluice-metrics", sampler, true);
       for (AckPoller p : pollers) {
@@ -82,6 +84,7 @@ final class LoadRun {
             Thread.currentThread().interrupt();
           } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
+            stop(); // one sender failing ends the run: its share of the pattern would be missing
           } finally {
             s.close();
           }
@@ -91,8 +94,18 @@ final class LoadRun {
         pacers.forEach(Pacer::stop);
       }
       Thread progressThread = start("sluice-progress", progress, true);
-      for (Thread t : senderThreads) {
-        t.join();
+      // A receiver that stops reading blocks a sender's write with no end: past the duration and
+      // the pacer's grace, its socket is closed, which ends the write (that chunk: error).
+      long deadline = System.nanoTime() + plan.durationNanos() + Pacer.GRACE + WATCHDOG_SLACK;
+      for (int i = 0; i < senderThreads.size(); i++) {
+        Thread t = senderThreads.get(i);
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        if (t.isAlive()) {
+          err.println("sluice load: sender " + i + " is blocked (the receiver does not read): closing it");
+          pacers.get(i).stop();
+          senders.get(i).abort();
+          t.join();
+        }
       }
       long endMillis = clock.epochMillis();
       drain(sampler, pollers);
@@ -105,19 +118,22 @@ final class LoadRun {
       progress.stop();
       progressThread.interrupt();
       progressThread.join();
-      if (failure.get() != null) {
-        throw new IOException("a sender failed: " + failure.get().getMessage(), failure.get());
-      }
       recorder.finish((int) ((plan.durationNanos() + 999_999_999L) / 1_000_000_000L));
       props.put("endEpochMillis", Long.toString(endMillis));
       RunProperties.write(plan.runDir(), props);
+      if (failure.get() != null) { // after the files: what was sent until then is recorded
+        throw new IOException("a sender failed: " + failure.get().getMessage(), failure.get());
+      }
       return new Summary(recorder.sent(), recorder.errors(), recorder.pushback(), recorder.acked(),
-          sampler == null ? 0 : sampler.samples());
+          sampler == null ? 0 : sampler.samples(), sampler == null ? 0 : sampler.failures());
     } finally {
       stopPollers(pollers, pollerThreads);
       recorder.close();
     }
   }
+
+  /** How long past the duration and the pacer's grace a blocked sender is waited for. */
+  private static final long WATCHDOG_SLACK = 2_000_000_000L;
 
   /** Ends the sending now; the drain and the files follow as usual. */
   void stop() {

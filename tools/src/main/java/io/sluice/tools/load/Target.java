@@ -61,7 +61,11 @@ record Target(Kind kind, String host, int port, String path) {
     } else if (!path.isEmpty() && !path.equals("/")) {
       throw new IllegalArgumentException("target '" + text + "': a syslog target has no path");
     }
-    return new Target(kind, uri.getHost(), uri.getPort(), path);
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // URI keeps an IPv6 address's brackets
+    }
+    return new Target(kind, host, uri.getPort(), path);
   }
 
   boolean raw() {
@@ -69,9 +73,11 @@ record Target(Kind kind, String host, int port, String path) {
   }
 
   /** Whether the target is on this machine's loopback (so 127.0.0.x source addresses reach it). */
+  /** An IPv4 loopback address (127.0.0.0/8): senders may bind to 127.0.0.x to reach it. */
   boolean loopback() {
     try {
-      return InetAddress.getByName(host).isLoopbackAddress();
+      InetAddress a = InetAddress.getByName(host);
+      return a.isLoopbackAddress() && a instanceof java.net.Inet4Address;
     } catch (UnknownHostException e) {
       return false;
     }

@@ -24,7 +24,7 @@ final class TcpSender implements EventSender {
   private final SyslogLines lines;
   private final Recorder recorder;
   private final int sender;
-  private Socket socket;
+  private volatile Socket socket; // volatile: abort() reads it from the watchdog
   private OutputStream out;
 
   TcpSender(Target target, InetAddress source, Tls tls, Framing framing, Clock clock, SyslogLines lines,
@@ -70,6 +70,18 @@ final class TcpSender implements EventSender {
     } catch (IOException e) {
       s.close();
       throw e;
+    }
+  }
+
+  @Override
+  public void abort() {
+    Socket s = socket; // only closed here: the sending thread clears the fields when its write fails
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing to unblock: nothing more to learn
+      }
     }
   }
 

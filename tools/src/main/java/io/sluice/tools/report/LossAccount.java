@@ -74,7 +74,9 @@ public record LossAccount(
       }
     }
     long throttledWritten = tally.dispositionCount("throttled");
-    long throttledNotWritten = Math.max(0, agent.throttled() - throttledWritten);
+    // Only throttled events that were dropped or routed aside can be missing; pushed-back ones
+    // were sent again (AgentCounts#throttledNotPushedBack).
+    long throttledNotWritten = Math.max(0, agent.throttledNotPushedBack() - throttledWritten);
     long explainable = throttledNotWritten + agent.sourceDropped();
     long explained = Math.min(missing, explainable);
     return new LossAccount(sent.okCount(), sent.errorCount(), sent.pushbackCount(),

@@ -19,6 +19,9 @@ import java.util.List;
  */
 public final class SentLog {
 
+  /** More senders than any run has (one per loopback address). */
+  static final int MAX_SENDERS = 1 << 16;
+
   /** A sent time not known (the seq was never sent). */
   public static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -59,8 +62,14 @@ public final class SentLog {
           if (f.length < 4) {
             throw new NumberFormatException("4 fields expected");
           }
-          log.add(Long.parseLong(f[0].trim()), Integer.parseInt(f[1].trim()),
-              Long.parseLong(f[2].trim()), f[3].trim());
+          long seq = Long.parseLong(f[0].trim());
+          int sender = Integer.parseInt(f[1].trim());
+          // A sender's seqs count its events from 0, each on a line of its own, so a seq is below
+          // the line's number; and load runs at most MAX_SENDERS. Bounds a bad file's memory.
+          if (seq >= n || sender >= MAX_SENDERS) {
+            throw new IllegalArgumentException("seq " + seq + " or sender " + sender + " out of range");
+          }
+          log.add(seq, sender, Long.parseLong(f[2].trim()), f[3].trim());
         } catch (IllegalArgumentException e) {
           throw new BadInputException(file + " line " + n + ": not seq,sender,sentEpochMillis,"
               + "outcome (" + e.getMessage() + "): " + line);

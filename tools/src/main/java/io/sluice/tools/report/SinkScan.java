@@ -157,6 +157,8 @@ public final class SinkScan {
     while (from >= 0) {
       if (m.find(from) && m.start() == from) {
         ids.add(m.group(1));
+      } else if (ofAnotherRun(line, from + RunLayout.ID_TOKEN.length())) {
+        tally.otherRun(); // an old run's garbled line: not this run's to judge
       } else {
         int end = Math.min(line.length(), from + RunLayout.ID_TOKEN.length() + 24);
         tally.mangled(line.substring(from, end), where);
@@ -180,6 +182,19 @@ public final class SinkScan {
         time(kind, id, receivedAt);
       }
     }
+  }
+
+  /** Whether the text at {@code i} starts with a run id (8 hex characters and a dash) not this run's. */
+  private boolean ofAnotherRun(String line, int i) {
+    if (line.length() < i + 9 || line.charAt(i + 8) != '-') {
+      return false;
+    }
+    for (int k = i; k < i + 8; k++) {
+      if (Character.digit(line.charAt(k), 16) < 0) {
+        return false;
+      }
+    }
+    return !line.startsWith(tally.runId(), i);
   }
 
   private void time(SinkTally.Kind kind, String id, long receivedAt) {

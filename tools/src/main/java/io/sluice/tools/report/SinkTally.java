@@ -140,6 +140,11 @@ public final class SinkTally {
   }
 
   /** Ids of other runs found (the sink may hold several runs). */
+  /** An id of another run seen, whole or not: never this run's business. */
+  public void otherRun() {
+    otherRuns++;
+  }
+
   public long otherRuns() {
     return otherRuns;
   }

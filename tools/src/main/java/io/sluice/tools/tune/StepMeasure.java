@@ -20,6 +20,11 @@ final class StepMeasure {
 
   private StepMeasure() {}
 
+  /** Whether the step's metrics were sampled at least twice (a start and an end). */
+  static boolean hasMetrics(Path runDir) {
+    return MetricSeries.read(runDir.resolve(io.sluice.tools.RunLayout.METRICS)).samples() >= 2;
+  }
+
   static Step of(Path runDir, double seconds) {
     long offered = 0;
     for (long n : RunFiles.seconds(runDir).sent()) {

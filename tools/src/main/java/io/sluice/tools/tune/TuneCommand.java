@@ -86,7 +86,12 @@ public final class TuneCommand implements Callable<Integer> {
     Path dir = runDir != null ? runDir
         : Path.of("runs", "tune-" + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
     Files.createDirectories(dir);
-    double seconds = io.sluice.tools.load.Durations.parseNanos(step) / 1e9;
+    double seconds;
+    try {
+      seconds = io.sluice.tools.load.Durations.parseNanos(step) / 1e9;
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--step: " + e.getMessage());
+    }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
 
@@ -102,6 +107,10 @@ public final class TuneCommand implements Callable<Integer> {
       int code = load.execute(args.toArray(new String[0]));
       if (code != 0) {
         err.printf("sluice tune: sluice load of step %d/s failed (exit %d)%n", rate, code);
+        return 2;
+      }
+      if (!StepMeasure.hasMetrics(stepDir)) {
+        err.printf("sluice tune: no metrics were read from %s during the step at %d/s%n", metrics, rate);
         return 2;
       }
       Step s = StepMeasure.of(stepDir, seconds);

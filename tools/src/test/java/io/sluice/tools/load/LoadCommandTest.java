@@ -110,4 +110,46 @@ class LoadCommandTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  @Test
+  void aReceiverThatStopsReadingEndsTheRunAfterTheDurationWithErrorsNotAHang(@TempDir Path tmp)
+      throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            java.net.Socket c = server.accept();
+            c.setReceiveBufferSize(4096);
+            held.add(c); // accepted, never read
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Path run = tmp.resolve("run");
+      long t0 = System.nanoTime();
+      int code = new CommandLine(new LoadCommand()).execute("tcp://127.0.0.1:" + server.getLocalPort(),
+          "steady", "20000", "--duration", "1s", "--size", "1000", "--run-dir", run.toString());
+      long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+      assertEquals(0, code);
+      assertTrue(seconds < 15, "ended " + seconds + " s after it started");
+      java.util.List<String> lines = Files.readAllLines(run.resolve(RunLayout.SENT));
+      assertTrue(lines.stream().anyMatch(l -> l.endsWith(",error")), "the blocked chunk is an error");
+      assertTrue(Files.isRegularFile(run.resolve(RunLayout.SECONDS)), "seconds.csv written");
+      for (java.net.Socket c : held) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void anIpv6TargetIsNotSentFrom127Addresses() {
+    Target t = Target.parse("tcp://[::1]:5999");
+    assertEquals("::1", t.host());
+    assertEquals("tcp://[::1]:5999", t.toString());
+    assertEquals(false, t.loopback(), "not an IPv4 loopback: senders may not bind 127.0.0.x");
+  }
 }

@@ -105,6 +105,33 @@ class LossAccountTest {
   }
 
   @Test
+  void aPushedBackBatchExplainsNoLoss() {
+    // throttled = reject: each refused batch counts one throttled event, yet its events went back
+    // to the sender, who sent them again; so five lost events stay unexplained.
+    String before = BEFORE + "sluice_rejected_events_total{component=\"gov\"} 0\n";
+    String after = """
+        sluice_events_total{component="gov",disposition="processed"} 105
+        sluice_events_total{component="gov",disposition="throttled"} 25
+        sluice_rejected_events_total{component="gov"} 500
+        """;
+    LossAccount a = account(Runs.sent(1, 10), allWrittenBut(10, 0, 2, 4, 6, 8), List.of(),
+        Runs.metrics(before, after));
+    assertEquals(5, a.missing());
+    assertEquals(0, a.explained());
+    assertEquals(5, a.unexplained());
+    assertFalse(Verdict.of(a).pass(), Verdict.of(a).line());
+  }
+
+  @Test
+  void aGarbledIdOfAnotherRunIsThatRunsBusiness() {
+    List<String> w = new ArrayList<>(allWrittenBut(10));
+    w.add("{\"message\":\"sluice-id=bbbbbbbb-3-1x yy\"}");
+    LossAccount a = account(Runs.sent(1, 10), w, List.of(), Runs.metrics(BEFORE, BEFORE));
+    assertEquals(0, a.mangled());
+    assertTrue(Verdict.of(a).pass(), Verdict.of(a).line());
+  }
+
+  @Test
   void throttledOnesTheSinkWroteExplainNothing() {
     String after = """
         sluice_events_total{component="gov",disposition="throttled"} 23
