@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Matcher;
 
 /**
@@ -26,7 +27,10 @@ final class AckPoller implements Runnable, AutoCloseable {
   /** The events of one request, waiting for its ack. */
   private record Request(long firstSeq, int count, long sentEpochMillis) {}
 
-  private final Map<Long, Request> pending = new ConcurrentHashMap<>();
+  /** By ackId, so that polls can go round them in order (see {@link #poll}). */
+  private final ConcurrentSkipListMap<Long, Request> pending = new ConcurrentSkipListMap<>();
+  /** The last ackId asked about: the next poll starts after it. */
+  private long cursor = -1;
   private final HttpConnection connection;
   private final Map<String, String> headers;
   private final Clock clock;
@@ -50,18 +54,20 @@ final class AckPoller implements Runnable, AutoCloseable {
     pending.put(ackId, new Request(firstSeq, count, sentEpochMillis));
   }
 
-  /** Asks once about (up to {@link #MAX_IDS} of) the acks pending; returns how many turned true. */
+  /**
+   * Asks once about up to {@link #MAX_IDS} of the acks pending, going round them: each poll starts
+   * after the last id the previous one asked about, so acks that never turn true (the agent forgot
+   * them after its ack.ttl) cannot take every poll and leave the others unasked. Returns how many
+   * turned true.
+   */
   int poll() {
     List<Long> ids = new ArrayList<>(Math.min(MAX_IDS, pending.size()));
-    for (Long id : pending.keySet()) {
-      if (ids.size() == MAX_IDS) {
-        break;
-      }
-      ids.add(id);
-    }
+    take(pending.tailMap(cursor, false), ids);
+    take(pending.headMap(cursor, true), ids);
     if (ids.isEmpty()) {
       return 0;
     }
+    cursor = ids.get(ids.size() - 1);
     String query = "{\"acks\":" + ids.toString().replace(" ", "") + "}";
     HttpConnection.Response r;
     try {
@@ -84,6 +90,15 @@ final class AckPoller implements Runnable, AutoCloseable {
       }
     }
     return done;
+  }
+
+  private static void take(NavigableMap<Long, Request> from, List<Long> ids) {
+    for (Long id : from.keySet()) {
+      if (ids.size() == MAX_IDS) {
+        return;
+      }
+      ids.add(id);
+    }
   }
 
   /** Whether no accepted request waits for its ack. */

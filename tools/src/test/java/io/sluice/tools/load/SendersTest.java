@@ -113,6 +113,8 @@ class SendersTest {
     final List<String> ackQueries = new CopyOnWriteArrayList<>();
     final List<Integer> script = new CopyOnWriteArrayList<>();
     final AtomicInteger ackIds = new AtomicInteger();
+    /** Which ackIds the ack endpoint says are done. */
+    volatile java.util.function.LongPredicate acked = id -> id != 1;
 
     Hec() throws Exception {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -149,11 +151,12 @@ class SendersTest {
     private void ack(HttpExchange x) throws java.io.IOException {
       String q = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       ackQueries.add(q + " on " + x.getRequestHeaders().getFirst("X-Splunk-Request-Channel"));
-      // every id asked is done but 1, which never is
+      // every id asked is done but those acked refuses (by default 1, which never is)
       String ids = q.replaceAll("[^0-9,]", "");
       StringBuilder b = new StringBuilder("{\"acks\":{");
       for (String id : ids.split(",")) {
-        b.append(b.length() > 9 ? "," : "").append('"').append(id).append("\":").append(!id.equals("1"));
+        b.append(b.length() > 9 ? "," : "").append('"').append(id).append("\":")
+            .append(acked.test(Long.parseLong(id)));
       }
       byte[] answer = b.append("}}").toString().getBytes();
       x.sendResponseHeaders(200, 0); // chunked: the client reads that too
@@ -238,6 +241,24 @@ class SendersTest {
     assertEquals(31, sent.size());
     assertTrue(sent.get(1).endsWith(",ok") && sent.get(11).endsWith(",pushback") && sent.get(21).endsWith(",error"));
     assertEquals("0,0,1700000014000,ok", sent.get(1), "the time of the request that was answered");
+  }
+
+  @Test
+  void pollsGoRoundThePendingAcksSoThatOnesNeverAckedDoNotHideTheOthers(@TempDir Path dir) throws Exception {
+    try (Hec hec = new Hec(); Recorder recorder = new Recorder(dir, clock.epochMillis(), true)) {
+      hec.acked = id -> id >= AckPoller.MAX_IDS; // the first thousand were forgotten by the agent
+      Target t = Target.parse(hec.url("/services/collector/event"));
+      AckPoller acks = new AckPoller(t, null, null, new HecSettings("t", 1, false, 0, true), "chan-1",
+          clock, recorder, 0);
+      for (long id = 0; id < AckPoller.MAX_IDS + 500; id++) {
+        acks.expect(id, id, 1, clock.epochMillis());
+      }
+      assertEquals(0, acks.poll(), "the first thousand: none acked");
+      assertEquals(500, acks.poll(), "then the rest, not the first thousand again");
+      assertEquals(0, acks.poll());
+      acks.close();
+      assertEquals(500, recorder.acked());
+    }
   }
 
   @Test
