@@ -1,5 +1,6 @@
 package io.sluice.tools.tune;
 
+import io.sluice.tools.RunLayout;
 import io.sluice.tools.report.MetricSeries;
 import io.sluice.tools.report.RunFiles;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class StepMeasure {
 
   /** Whether the step's metrics were sampled at least twice (a start and an end). */
   static boolean hasMetrics(Path runDir) {
-    return MetricSeries.read(runDir.resolve(io.sluice.tools.RunLayout.METRICS)).samples() >= 2;
+    return MetricSeries.read(runDir.resolve(RunLayout.METRICS)).samples() >= 2;
   }
 
   static Step of(Path runDir, double seconds) {
@@ -30,7 +31,7 @@ final class StepMeasure {
     for (long n : RunFiles.seconds(runDir).sent()) {
       offered += n;
     }
-    MetricSeries m = MetricSeries.read(runDir.resolve(io.sluice.tools.RunLayout.METRICS));
+    MetricSeries m = MetricSeries.read(runDir.resolve(RunLayout.METRICS));
     double handled = m.increase("sluice_sink_written_events_total", ALL)
         + m.increase("sluice_sink_dead_lettered_events_total", ALL)
         + m.increase("sluice_events_total", l -> "throttled".equals(l.get("disposition")));

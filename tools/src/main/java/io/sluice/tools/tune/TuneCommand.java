@@ -1,9 +1,11 @@
 package io.sluice.tools.tune;
 
+import io.sluice.tools.load.Durations;
 import io.sluice.tools.load.LoadCommand;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -84,11 +86,11 @@ public final class TuneCommand implements Callable<Integer> {
           "need 1 <= --from <= --max, --factor > 1 and --senders >= 1");
     }
     Path dir = runDir != null ? runDir
-        : Path.of("runs", "tune-" + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
+        : Path.of("runs", "tune-" + LocalDateTime.now().withNano(0).toString().replace(':', '-'));
     Files.createDirectories(dir);
     double seconds;
     try {
-      seconds = io.sluice.tools.load.Durations.parseNanos(step) / 1e9;
+      seconds = Durations.parseNanos(step) / 1e9;
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--step: " + e.getMessage());
     }
