@@ -1,6 +1,7 @@
 package io.sluice.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.limit.redis.RedisServer;
@@ -9,10 +10,16 @@ import io.sluice.it.harness.Ports;
 import io.sluice.it.harness.SinkFiles;
 import io.sluice.it.harness.SinkFiles.Written;
 import io.sluice.it.harness.TcpSender;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +107,128 @@ class SharedLimitEndToEndTest {
     }
   }
 
+  @Test
+  void aRedisThatStopsAnsweringHoldsBackTheNewConnectionOnlyNotTheOpenOnes() throws Exception {
+    // One I/O thread, so the open connection and the new one share it; a Redis timeout far longer
+    // than the test waits, so a thread waiting for Redis would stay stuck.
+    int port = Ports.free();
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-stalled"));
+    String conf = """
+        a1.sources = r1
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.r1.type = io.sluice.source.SyslogTcpSource
+        a1.sources.r1.host = 127.0.0.1
+        a1.sources.r1.port = %d
+        a1.sources.r1.readers = 1
+        a1.sources.r1.channels = c1
+        a1.sources.r1.connectionRatePerIp = 10/s burst 10
+        a1.sources.r1.store = redis
+        a1.sources.r1.redis.uri = %s
+        a1.sources.r1.redis.timeout = 60s
+        a1.channels.c1.type = memory
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """.formatted(port, redis.uri());
+    FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
+    agents.add(agent);
+    String source = "org.apache.flume.source:type=r1";
+    agent.awaitStarted(Duration.ofSeconds(30), List.of(source));
+    String open = "org.apache.flume.sluice:name=source.r1.connections.open";
+
+    try (TcpSender first = TcpSender.open("127.0.0.1", port)) {
+      first.send(lines("before", 10));
+      agent.await(Duration.ofSeconds(30), "the first connection's lines",
+          () -> agent.counter(source, "EventAcceptedCount") == 10);
+
+      redis.freeze();
+      TcpSender second;
+      try {
+        second = TcpSender.open("127.0.0.1", port); // its admission now waits for Redis
+        second.send(lines("second", 5));
+        Thread.sleep(500);
+        first.send(lines("during", 100));
+        agent.await(Duration.ofSeconds(20), "the open connection's lines while Redis is frozen",
+            () -> agent.counter(source, "EventAcceptedCount") == 110);
+        assertEquals(1L, ((Number) agent.attribute(open, "Value")).longValue(),
+            "the new connection is not admitted before Redis answers");
+      } finally {
+        redis.resume();
+      }
+      try (TcpSender s = second) {
+        agent.await(Duration.ofSeconds(30), "the new connection admitted once Redis answers",
+            () -> agent.counter(source, "EventAcceptedCount") == 115);
+        assertEquals(2L, ((Number) agent.attribute(open, "Value")).longValue());
+      }
+    }
+  }
+
+  @Test
+  void aRequestWaitingForRedisOnPreAuthLimitHoldsNoOtherConnection() throws Exception {
+    // The HEC source with preAuthLimit in Redis and one I/O thread: while Redis does not answer,
+    // a request waits for its verdict, and another connection's /health is answered meanwhile.
+    // (connectionRatePerIp would be asked of Redis too: a new connection would wait for it.)
+    int port = Ports.free();
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-hec-stalled"));
+    String token = "9d1e2f3a-0000-4000-8000-00000000beef";
+    String conf = """
+        a1.sources = hec
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.hec.type = io.sluice.source.HecSource
+        a1.sources.hec.host = 127.0.0.1
+        a1.sources.hec.port = %d
+        a1.sources.hec.threads = 1
+        a1.sources.hec.channels = c1
+        a1.sources.hec.tokens = ops
+        a1.sources.hec.tokens.ops.value = %s
+        a1.sources.hec.preAuthLimit = 100/s burst 100
+        a1.sources.hec.connectionRatePerIp = none
+        a1.sources.hec.store = redis
+        a1.sources.hec.redis.uri = %s
+        a1.sources.hec.redis.timeout = 60s
+        a1.channels.c1.type = memory
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """.formatted(port, token, redis.uri());
+    FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
+    agents.add(agent);
+    agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.source:type=hec"));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI collector = URI.create("http://127.0.0.1:" + port + "/services/collector");
+    HttpRequest post = HttpRequest.newBuilder(collector)
+        .header("Authorization", "Splunk " + token)
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"stalled\"}"))
+        .build();
+    assertEquals(200, http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    redis.freeze();
+    CompletableFuture<HttpResponse<String>> waiting;
+    try {
+      waiting = HttpClient.newHttpClient().sendAsync(post, HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(500);
+      HttpRequest health = HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/services/collector/health")).timeout(Duration.ofSeconds(20)).build();
+      assertEquals(200, HttpClient.newHttpClient().send(health, HttpResponse.BodyHandlers.ofString())
+          .statusCode(), "another connection is served while a request waits for Redis");
+      assertFalse(waiting.isDone(), "the request waits for Redis's verdict");
+    } finally {
+      redis.resume();
+    }
+    assertEquals(200, waiting.get(30, TimeUnit.SECONDS).statusCode(), "admitted once Redis answers");
+    agent.await(Duration.ofSeconds(30), "both events in the channel",
+        () -> agent.counter("org.apache.flume.source:type=hec", "EventAcceptedCount") == 2);
+  }
+
+  private static String lines(String tag, int count) {
+    StringBuilder frames = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      frames.append("<13>Dec  4 08:00:00 host app: ").append(tag).append(' ').append(i).append('\n');
+    }
+    return frames.toString();
+  }
+
   private FlumeAgent agent(String name, int port, String onFailure) {
     Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-" + name));
     FlumeAgent.cleanDir(dir.resolve("out"));
@@ -143,11 +272,7 @@ class SharedLimitEndToEndTest {
 
   private static void send(int port, int count, String tag) {
     try (TcpSender s = TcpSender.open("127.0.0.1", port)) {
-      StringBuilder frames = new StringBuilder();
-      for (int i = 0; i < count; i++) {
-        frames.append("<13>Dec  4 08:00:00 host app: ").append(tag).append(' ').append(i).append('\n');
-      }
-      s.send(frames.toString());
+      s.send(lines(tag, count));
     }
   }
 

@@ -140,10 +140,49 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } finally {
       req.release(); // its body was copied to be decided: nothing needs it after, whatever came of it
     }
+    dispatch(ctx, replyTo, d);
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, ReplyTo replyTo, HecProtocol.Decision d) {
     if (d instanceof HecProtocol.Deliver deliver) {
       deliver(ctx, replyTo, deliver);
+    } else if (d instanceof HecProtocol.PreAuth p) {
+      screen(ctx, replyTo, p);
     } else {
       answer(ctx, replyTo, ((HecProtocol.Now) d).answer());
+    }
+  }
+
+  /**
+   * Holds the request, and the connection's next ones, until {@code preAuthLimit} answers (with
+   * the limit in Redis, the I/O thread serves other connections meanwhile), then goes on with it.
+   */
+  private void screen(ChannelHandlerContext ctx, ReplyTo replyTo, HecProtocol.PreAuth p) {
+    busy = true;
+    budgetGate.delivering(); // its body stays counted while it waits, even if the client leaves
+    protocol.screen(p, waitSeconds -> {
+      Runnable goOn = () -> {
+        busy = false;
+        budgetGate.delivered();
+        if (ctx.channel().isActive()) {
+          dispatch(ctx, replyTo, afterPreAuth(p, waitSeconds));
+        }
+        proceed(ctx);
+      };
+      if (ctx.executor().inEventLoop()) {
+        goOn.run();
+      } else {
+        ctx.executor().execute(goOn);
+      }
+    });
+  }
+
+  private HecProtocol.Decision afterPreAuth(HecProtocol.PreAuth p, long waitSeconds) {
+    try {
+      return protocol.afterPreAuth(p, waitSeconds);
+    } catch (RuntimeException e) { // as in decide()
+      LOG.error("HEC request {} could not be handled", new QueryString(p.request().uri()).path(), e);
+      return new HecProtocol.Now(Answer.of(HecReply.INTERNAL_ERROR));
     }
   }
 

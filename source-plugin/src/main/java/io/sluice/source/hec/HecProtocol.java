@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.apache.flume.Event;
 
@@ -21,10 +22,16 @@ import org.apache.flume.Event;
  */
 final class HecProtocol {
 
-  /** Either an answer now, or events to deliver and what to answer once they are. */
-  sealed interface Decision permits Now, Deliver {}
+  /**
+   * An answer now, events to deliver and what to answer once they are, or a request to hold until
+   * {@code preAuthLimit} has answered ({@link #screen}, then {@link #afterPreAuth}).
+   */
+  sealed interface Decision permits Now, Deliver, PreAuth {}
 
   record Now(Answer answer) implements Decision {}
+
+  /** A request that goes on only once its client's address passes {@code preAuthLimit}. */
+  record PreAuth(HecRequest request) implements Decision {}
 
   /**
    * Events to hand to the channels. Once accepted, the answer is success, or for a partial body
@@ -138,13 +145,32 @@ final class HecProtocol {
   Decision decide(HecRequest r) {
     deciding.incrementAndGet();
     try {
-      return decideNow(r);
+      return decideNow(r, false);
     } finally {
       deciding.decrementAndGet();
     }
   }
 
-  private Decision decideNow(HecRequest r) {
+  /**
+   * Asks {@code preAuthLimit} about {@code p}'s client: {@code then} gets the seconds it must wait
+   * (0: it may go on), at once or, with the limit in Redis, later on another thread.
+   */
+  void screen(PreAuth p, LongConsumer then) {
+    preAuth.check(p.request().clientIp(), then);
+  }
+
+  /** What comes of {@code p} once {@code preAuthLimit} said to wait {@code waitSeconds}. */
+  Decision afterPreAuth(PreAuth p, long waitSeconds) {
+    deciding.incrementAndGet();
+    try {
+      // before the token is looked at
+      return waitSeconds > 0 ? new Now(Answer.busy(429, waitSeconds)) : decideNow(p.request(), true);
+    } finally {
+      deciding.decrementAndGet();
+    }
+  }
+
+  private Decision decideNow(HecRequest r, boolean preAuthPassed) {
     QueryString q = new QueryString(r.uri());
     Endpoint endpoint = route(q.path());
     if (endpoint == null) {
@@ -162,11 +188,8 @@ final class HecProtocol {
     if (draining && endpoint != Endpoint.ACK) {
       return new Now(Answer.busy(503, DRAINING_RETRY_SECONDS));
     }
-    if (preAuth != null) {
-      long wait = preAuth.retryAfterSeconds(r.clientIp());
-      if (wait > 0) {
-        return new Now(Answer.busy(429, wait)); // before the token is looked at
-      }
+    if (preAuth != null && !preAuthPassed) {
+      return new PreAuth(r);
     }
 
     HecToken token;

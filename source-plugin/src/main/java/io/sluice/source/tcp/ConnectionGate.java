@@ -4,10 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import io.sluice.core.Disposition;
+import io.sluice.core.limit.Decision;
+import io.sluice.core.limit.EdgeLimiter;
 import io.sluice.core.limit.GovernorConfig;
-import io.sluice.core.limit.Limiter;
 import io.sluice.core.limit.Rate;
 import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.time.Clock;
@@ -27,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code connectionRatePerIp} (the interceptor's GCRA limiter, keyed by address, so a flood of new
  * addresses cannot grow it without bound). Refusing here, before TLS, costs a flood no handshake.
  *
+ * <p>With {@code store = redis} the rate is decided by Redis ({@link EdgeLimiter}): the new
+ * connection reads nothing, and the rest of its pipeline sees nothing of it, until the answer
+ * comes; the I/O thread serves its other connections meanwhile.
+ *
  * <p>An admitted connection holds a slot until its reader gives it back ({@link #slotOf}): when
  * the connection closes with nothing held, or later, once what it held has been delivered. A
  * connection that is closed while its events wait for the channels thus still counts against both
@@ -37,16 +43,19 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   private static final AttributeKey<Runnable> SLOT = AttributeKey.valueOf(ConnectionGate.class, "slot");
 
+  /** New connections waiting for Redis's decision at most; more are refused as the rate's. */
+  static final int MAX_UNDECIDED = 10_000;
+
   private final int maxConnections;
   private final int maxPerIp;
-  private final Limiter rate; // null when unlimited
+  private final EdgeLimiter rate; // null when unlimited
   private final SourceMetrics metrics;
   private final AtomicInteger open = new AtomicInteger();
   // Only addresses holding slots: at most maxConnections entries.
   private final ConcurrentHashMap<String, AtomicInteger> openPerIp = new ConcurrentHashMap<>();
 
   /** @param rate {@code connectionRatePerIp} ({@link #rateLimit}), or null for none */
-  public ConnectionGate(int maxConnections, int maxPerIp, Limiter rate, SourceMetrics metrics) {
+  public ConnectionGate(int maxConnections, int maxPerIp, EdgeLimiter rate, SourceMetrics metrics) {
     this.maxConnections = maxConnections;
     this.maxPerIp = maxPerIp;
     this.metrics = metrics;
@@ -57,13 +66,14 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
    * The limiter of {@code connectionRatePerIp}: in this agent, or shared through Redis ({@code
    * store = redis}, under the tier name {@code connections}); null when {@code ratePerIp} is empty.
    */
-  public static Limiter rateLimit(List<Rate> ratePerIp, RedisSettings shared, Clock clock) {
-    return ratePerIp.isEmpty() ? null : RedisSettings.limiter(shared, GovernorConfig.builder()
-        .tier("connections", ratePerIp)
-        .defaultTier("connections")
-        .maxDelay(Duration.ZERO)
-        .maxKeys(100_000)
-        .build(), clock);
+  public static EdgeLimiter rateLimit(List<Rate> ratePerIp, RedisSettings shared, Clock clock) {
+    return ratePerIp.isEmpty() ? null : EdgeLimiter.of(RedisSettings.limiter(shared,
+        GovernorConfig.builder()
+            .tier("connections", ratePerIp)
+            .defaultTier("connections")
+            .maxDelay(Duration.ZERO)
+            .maxKeys(100_000)
+            .build(), clock), MAX_UNDECIDED, "sluice-connection-rate");
   }
 
   /** Lets go of the rate limiter (its connection to Redis, when shared). */
@@ -90,7 +100,30 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     String ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
-    ConnectionRefusal refusal = admit(ip);
+    if (rate == null) {
+      admit(ctx, ip, null);
+      return;
+    }
+    // No read until decided: set before this returns, it stops the read Netty would start next.
+    ctx.channel().config().setAutoRead(false);
+    EventLoop loop = ctx.channel().eventLoop();
+    rate.decide(ip, d -> {
+      if (loop.inEventLoop()) {
+        admit(ctx, ip, d);
+      } else {
+        loop.execute(() -> admit(ctx, ip, d));
+      }
+    });
+  }
+
+  /** Admits the connection or closes it, given the rate's decision ({@code null}: no rate). */
+  private void admit(ChannelHandlerContext ctx, String ip, Decision rated) {
+    if (!ctx.channel().isActive()) {
+      return; // closed by the client while the rate was decided: it took no slot
+    }
+    ConnectionRefusal refusal = rated != null && rated.disposition() != Disposition.PROCESSED
+        ? ConnectionRefusal.RATE
+        : takeSlot(ip);
     if (refusal != null) {
       metrics.connectionRefused(refusal);
       ctx.close();
@@ -104,12 +137,12 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       }
     });
     ctx.fireChannelActive();
+    if (rated != null) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
-  private ConnectionRefusal admit(String ip) {
-    if (rate != null && rate.decideOne(ip).disposition() != Disposition.PROCESSED) {
-      return ConnectionRefusal.RATE;
-    }
+  private ConnectionRefusal takeSlot(String ip) {
     // Per address first: a flood from one address must not take, even briefly, a global slot.
     int[] fromIp = new int[1];
     openPerIp.compute(ip, (k, n) -> {

@@ -487,19 +487,31 @@ class HecProtocolTest {
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
     HecRequest bad = new HecRequest("POST", "/services/collector", "Splunk nope", null, null,
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.7", 0);
-    says(HecReply.INVALID_TOKEN, now(p.decide(bad)));
-    delivered(p.decide(good));
-    Answer refused = now(p.decide(good));
+    says(HecReply.INVALID_TOKEN, now(screened(p, bad)));
+    delivered(screened(p, good));
+    Answer refused = now(screened(p, good));
     assertEquals(429, refused.status());
     assertEquals("{\"text\":\"Server is busy\",\"code\":9}", text(refused));
     assertEquals(1, refused.retryAfterSeconds());
-    assertEquals(429, now(p.decide(bad)).status(), "a bad token is refused by the limit, not looked up");
+    assertEquals(429, now(screened(p, bad)).status(), "a bad token is refused by the limit, not looked up");
     HecRequest elsewhere = new HecRequest("POST", "/services/collector", "Splunk " + OPS, null, null,
         "{\"event\":1}".getBytes(StandardCharsets.UTF_8), "10.0.0.8", 0);
-    delivered(p.decide(elsewhere));
+    delivered(screened(p, elsewhere));
     clock.advance(java.time.Duration.ofSeconds(1));
-    delivered(p.decide(good));
+    delivered(screened(p, good));
     assertEquals(2, refusals.get(), "each refusal counted");
+  }
+
+  /** What {@code p} decides for {@code r}, through preAuthLimit (in this process: at once). */
+  private static HecProtocol.Decision screened(HecProtocol p, HecRequest r) {
+    HecProtocol.Decision d = p.decide(r);
+    if (!(d instanceof HecProtocol.PreAuth pre)) {
+      return d;
+    }
+    long[] wait = {-1};
+    p.screen(pre, w -> wait[0] = w);
+    assertTrue(wait[0] >= 0, "a limit in this process answers at once");
+    return p.afterPreAuth(pre, wait[0]);
   }
 
   @Test

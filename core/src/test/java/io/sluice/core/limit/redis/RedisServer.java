@@ -113,6 +113,34 @@ public final class RedisServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /**
+   * Stops the server's process (SIGSTOP) without closing anything: connections stay open and
+   * commands wait unanswered, as with a Redis stalled by a slow command or a busy host, until
+   * {@link #resume}.
+   */
+  public void freeze() {
+    signal("-STOP");
+  }
+
+  /** Lets a {@link #freeze frozen} server run again (SIGCONT); it answers what waited. */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) {
+    try {
+      Process kill = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill " + sig + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Kills the server at once (as a crash would), keeping its port for {@link #restart}. */
   public void kill() {
     if (process != null) {
