@@ -206,8 +206,13 @@ class SharedLimitEndToEndTest {
     redis.freeze();
     CompletableFuture<HttpResponse<String>> waiting;
     try {
+      String open = "org.apache.flume.sluice:name=source.hec.connections.open";
+      long before = ((Number) agent.attribute(open, "Value")).longValue();
       waiting = HttpClient.newHttpClient().sendAsync(post, HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(500);
+      // its connection is open (the client writes the request as soon as it is): then it waits
+      agent.await(Duration.ofSeconds(20), "the waiting request's connection",
+          () -> ((Number) agent.attribute(open, "Value")).longValue() == before + 1);
+      Thread.sleep(300);
       HttpRequest health = HttpRequest.newBuilder(URI.create(
           "http://127.0.0.1:" + port + "/services/collector/health")).timeout(Duration.ofSeconds(20)).build();
       assertEquals(200, HttpClient.newHttpClient().send(health, HttpResponse.BodyHandlers.ofString())

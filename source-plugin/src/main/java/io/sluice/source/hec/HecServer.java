@@ -129,7 +129,8 @@ public final class HecServer implements Listener {
     Delivery delivery = shared.delivery();
     SourceMetrics metrics = shared.metrics();
     gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
-        ConnectionGate.rateLimit(s.connectionRatePerIp(), s.shared(), Clock.SYSTEM), metrics);
+        ConnectionGate.rateLimit(s.connectionRatePerIp(), s.shared(), Clock.SYSTEM,
+            s.maxConnections()), metrics);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(Transport.serverChannel())

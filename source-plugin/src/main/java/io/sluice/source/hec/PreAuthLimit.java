@@ -22,7 +22,10 @@ final class PreAuthLimit {
   /** Addresses remembered at most: a flood from spoofed or many addresses cannot grow it further. */
   static final int MAX_ADDRESSES = 100_000;
 
-  /** Requests waiting for Redis's answer at most; more are refused (429) at once. */
+  /**
+   * Requests waiting for Redis's answer at most; more are refused (429) at once. A connection has
+   * at most one request waiting, so the source's {@code maxConnections} bounds them first.
+   */
   static final int MAX_UNDECIDED = 10_000;
 
   private final EdgeLimiter governor;

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,12 +44,10 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
   private static final AttributeKey<Runnable> SLOT = AttributeKey.valueOf(ConnectionGate.class, "slot");
 
-  /** New connections waiting for Redis's decision at most; more are refused as the rate's. */
-  static final int MAX_UNDECIDED = 10_000;
-
   private final int maxConnections;
   private final int maxPerIp;
   private final EdgeLimiter rate; // null when unlimited
+  private final boolean rateWaits; // the rate is decided by Redis: a new connection waits for it
   private final SourceMetrics metrics;
   private final AtomicInteger open = new AtomicInteger();
   // Only addresses holding slots: at most maxConnections entries.
@@ -60,20 +59,24 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
     this.maxPerIp = maxPerIp;
     this.metrics = metrics;
     this.rate = rate;
+    this.rateWaits = rate != null && !rate.decidesAtOnce();
   }
 
   /**
    * The limiter of {@code connectionRatePerIp}: in this agent, or shared through Redis ({@code
    * store = redis}, under the tier name {@code connections}); null when {@code ratePerIp} is empty.
+   * At most {@code maxConnections} new connections wait for Redis's answer at once (the source's
+   * bound on connections holds for them too); more are refused as the rate's.
    */
-  public static EdgeLimiter rateLimit(List<Rate> ratePerIp, RedisSettings shared, Clock clock) {
+  public static EdgeLimiter rateLimit(List<Rate> ratePerIp, RedisSettings shared, Clock clock,
+      int maxConnections) {
     return ratePerIp.isEmpty() ? null : EdgeLimiter.of(RedisSettings.limiter(shared,
         GovernorConfig.builder()
             .tier("connections", ratePerIp)
             .defaultTier("connections")
             .maxDelay(Duration.ZERO)
             .maxKeys(100_000)
-            .build(), clock), MAX_UNDECIDED, "sluice-connection-rate");
+            .build(), clock), maxConnections, "sluice-connection-rate");
   }
 
   /** Lets go of the rate limiter (its connection to Redis, when shared). */
@@ -104,14 +107,20 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       admit(ctx, ip, null);
       return;
     }
-    // No read until decided: set before this returns, it stops the read Netty would start next.
-    ctx.channel().config().setAutoRead(false);
+    if (rateWaits) {
+      // No read until decided: set before this returns, it stops the read Netty would start next.
+      ctx.channel().config().setAutoRead(false);
+    }
     EventLoop loop = ctx.channel().eventLoop();
     rate.decide(ip, d -> {
       if (loop.inEventLoop()) {
         admit(ctx, ip, d);
-      } else {
+        return;
+      }
+      try {
         loop.execute(() -> admit(ctx, ip, d));
+      } catch (RejectedExecutionException e) {
+        // the source is stopping: its event loops are gone, and the connection with them
       }
     });
   }
@@ -137,7 +146,7 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       }
     });
     ctx.fireChannelActive();
-    if (rated != null) {
+    if (rateWaits) {
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -80,7 +80,8 @@ public final class TcpServer implements Listener, ConnectionFlow.Registry {
 
   private void listen(Settings s, SyslogEvents events) {
     gate = new ConnectionGate(s.maxConnections(), s.maxConnectionsPerIp(),
-        ConnectionGate.rateLimit(s.connectionRatePerIp(), s.shared(), Clock.SYSTEM), metrics);
+        ConnectionGate.rateLimit(s.connectionRatePerIp(), s.shared(), Clock.SYSTEM,
+            s.maxConnections()), metrics);
     FrameReader.Shared shared = new FrameReader.Shared(events, delivery, metrics, s.batchSize(),
         s.idleTimeout().toNanos(), s.frameTimeout().toNanos(), this, Scheduler::of);
     ServerBootstrap b = new ServerBootstrap()
