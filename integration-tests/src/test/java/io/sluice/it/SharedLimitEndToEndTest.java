@@ -10,16 +10,24 @@ import io.sluice.it.harness.Ports;
 import io.sluice.it.harness.SinkFiles;
 import io.sluice.it.harness.SinkFiles.Written;
 import io.sluice.it.harness.TcpSender;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,35 +177,11 @@ class SharedLimitEndToEndTest {
     // a request waits for its verdict, and another connection's /health is answered meanwhile.
     // (connectionRatePerIp would be asked of Redis too: a new connection would wait for it.)
     int port = Ports.free();
-    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("shared-limit-hec-stalled"));
-    String token = "9d1e2f3a-0000-4000-8000-00000000beef";
-    String conf = """
-        a1.sources = hec
-        a1.channels = c1
-        a1.sinks = k1
-        a1.sources.hec.type = io.sluice.source.HecSource
-        a1.sources.hec.host = 127.0.0.1
-        a1.sources.hec.port = %d
-        a1.sources.hec.threads = 1
-        a1.sources.hec.channels = c1
-        a1.sources.hec.tokens = ops
-        a1.sources.hec.tokens.ops.value = %s
-        a1.sources.hec.preAuthLimit = 100/s burst 100
-        a1.sources.hec.connectionRatePerIp = none
-        a1.sources.hec.store = redis
-        a1.sources.hec.redis.uri = %s
-        a1.sources.hec.redis.timeout = 60s
-        a1.channels.c1.type = memory
-        a1.sinks.k1.type = null
-        a1.sinks.k1.channel = c1
-        """.formatted(port, token, redis.uri());
-    FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
-    agents.add(agent);
-    agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.source:type=hec"));
+    FlumeAgent agent = hecAgent("shared-limit-hec-stalled", port);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI collector = URI.create("http://127.0.0.1:" + port + "/services/collector");
     HttpRequest post = HttpRequest.newBuilder(collector)
-        .header("Authorization", "Splunk " + token)
+        .header("Authorization", "Splunk " + HEC_TOKEN)
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"stalled\"}"))
         .build();
@@ -224,6 +208,99 @@ class SharedLimitEndToEndTest {
     assertEquals(200, waiting.get(30, TimeUnit.SECONDS).statusCode(), "admitted once Redis answers");
     agent.await(Duration.ofSeconds(30), "both events in the channel",
         () -> agent.counter("org.apache.flume.source:type=hec", "EventAcceptedCount") == 2);
+  }
+
+  @Test
+  void whileRedisIsFrozenPipelinedRequestsWaitInOrderAndALeavingClientsBodyIsGivenBack()
+      throws Exception {
+    int port = Ports.free();
+    FlumeAgent agent = hecAgent("shared-limit-hec-pipelined", port);
+    String bodies = "org.apache.flume.sluice:name=source.hec.bodies.bytes";
+    String open = "org.apache.flume.sluice:name=source.hec.connections.open";
+    redis.freeze();
+    try (Socket pipelining = new Socket("127.0.0.1", port); Socket leaving = new Socket("127.0.0.1", port)) {
+      pipelining.setSoTimeout(30_000);
+      OutputStream out = pipelining.getOutputStream();
+      out.write((rawPost("one") + rawPost("two")).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      leaving.getOutputStream().write(rawPost("gone").getBytes(StandardCharsets.US_ASCII));
+      leaving.getOutputStream().flush();
+      agent.await(Duration.ofSeconds(20), "both connections open and their bodies held",
+          () -> ((Number) agent.attribute(open, "Value")).longValue() == 2
+              && ((Number) agent.attribute(bodies, "Value")).longValue() > 0);
+      Thread.sleep(300);
+      leaving.close(); // its request waits for Redis: what it held must come back all the same
+      Thread.sleep(300);
+      assertEquals(0, pipelining.getInputStream().available(), "nothing answered before Redis");
+      redis.resume();
+      InputStream in = new BufferedInputStream(pipelining.getInputStream());
+      assertEquals("HTTP/1.1 200 OK", answerLine(in), "the first pipelined request");
+      assertEquals("HTTP/1.1 200 OK", answerLine(in), "then the second, in order");
+    } finally {
+      redis.resume();
+    }
+    agent.await(Duration.ofSeconds(30), "the bodies given back, the leaving client's too",
+        () -> ((Number) agent.attribute(bodies, "Value")).longValue() == 0);
+    agent.await(Duration.ofSeconds(30), "the pipelined events in the channel (the leaving one's "
+            + "request was decided after its connection closed: not taken)",
+        () -> agent.counter("org.apache.flume.source:type=hec", "EventAcceptedCount") == 2);
+  }
+
+  /** A whole HTTP/1.1 request posting one event, as a client writes it. */
+  private static String rawPost(String event) {
+    String body = "{\"event\":\"" + event + "\"}";
+    return "POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + HEC_TOKEN
+        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+  }
+
+  /** Reads one HTTP/1.1 answer with a Content-Length body; returns its status line. */
+  private static String answerLine(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    in.readNBytes(length);
+    return head.substring(0, head.indexOf("\r\n"));
+  }
+
+  private static final String HEC_TOKEN = "9d1e2f3a-0000-4000-8000-00000000beef";
+
+  /**
+   * A HEC agent with preAuthLimit in Redis and one I/O thread (connectionRatePerIp off: it would
+   * make a new connection wait for Redis too), and a Redis timeout longer than any test waits.
+   */
+  private FlumeAgent hecAgent(String name, int port) {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir(name));
+    String conf = """
+        a1.sources = hec
+        a1.channels = c1
+        a1.sinks = k1
+        a1.sources.hec.type = io.sluice.source.HecSource
+        a1.sources.hec.host = 127.0.0.1
+        a1.sources.hec.port = %d
+        a1.sources.hec.threads = 1
+        a1.sources.hec.channels = c1
+        a1.sources.hec.tokens = ops
+        a1.sources.hec.tokens.ops.value = %s
+        a1.sources.hec.preAuthLimit = 100/s burst 100
+        a1.sources.hec.connectionRatePerIp = none
+        a1.sources.hec.store = redis
+        a1.sources.hec.redis.uri = %s
+        a1.sources.hec.redis.timeout = 60s
+        a1.channels.c1.type = memory
+        a1.sinks.k1.type = null
+        a1.sinks.k1.channel = c1
+        """.formatted(port, HEC_TOKEN, redis.uri());
+    FlumeAgent agent = FlumeAgent.start("a1", dir, conf);
+    agents.add(agent);
+    agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.source:type=hec"));
+    return agent;
   }
 
   private static String lines(String tag, int count) {
