@@ -4,9 +4,10 @@
 # benchmarks/). Arguments go to Maven (./test.sh -Dtest=..., ./test.sh -pl core).
 #
 # First ./test-setup checks Java and Maven and the programs the end-to-end tests run (rsyslog,
-# openssl, logger, curl, and nodejs with npm for the npm HEC clients, which it installs into
-# integration-tests/target/hec-clients): as root with apt-get it installs what is missing;
-# otherwise it stops with the command to install it, before anything runs.
+# openssl, logger, curl, nodejs with npm for the npm HEC clients, which it installs into
+# integration-tests/target/hec-clients, redis-server and redis-sentinel, prometheus with
+# promtool, and chromium): as root with apt-get it installs what is missing; otherwise it stops
+# with the command to install it, before anything runs.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./test-setup

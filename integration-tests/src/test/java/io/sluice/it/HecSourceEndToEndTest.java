@@ -367,17 +367,6 @@ class HecSourceEndToEndTest {
 
   /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
   private static int readStatus(java.io.InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed after " + head);
-      }
-      head.append((char) b);
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-    in.readNBytes(length);
-    return Integer.parseInt(head.substring(9, 12));
+    return Integer.parseInt(HecClient.readAnswer(in).substring(9, 12));
   }
 }

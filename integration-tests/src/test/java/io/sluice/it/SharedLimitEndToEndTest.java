@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.core.limit.redis.RedisServer;
 import io.sluice.it.harness.FlumeAgent;
+import io.sluice.it.harness.HecClient;
 import io.sluice.it.harness.Ports;
 import io.sluice.it.harness.SinkFiles;
 import io.sluice.it.harness.SinkFiles.Written;
 import io.sluice.it.harness.TcpSender;
 import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -26,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -234,8 +232,8 @@ class SharedLimitEndToEndTest {
       assertEquals(0, pipelining.getInputStream().available(), "nothing answered before Redis");
       redis.resume();
       InputStream in = new BufferedInputStream(pipelining.getInputStream());
-      assertEquals("HTTP/1.1 200 OK", answerLine(in), "the first pipelined request");
-      assertEquals("HTTP/1.1 200 OK", answerLine(in), "then the second, in order");
+      assertEquals("HTTP/1.1 200 OK", HecClient.readAnswer(in), "the first pipelined request");
+      assertEquals("HTTP/1.1 200 OK", HecClient.readAnswer(in), "then the second, in order");
     } finally {
       redis.resume();
     }
@@ -251,22 +249,6 @@ class SharedLimitEndToEndTest {
     String body = "{\"event\":\"" + event + "\"}";
     return "POST /services/collector HTTP/1.1\r\nHost: x\r\nAuthorization: Splunk " + HEC_TOKEN
         + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-  }
-
-  /** Reads one HTTP/1.1 answer with a Content-Length body; returns its status line. */
-  private static String answerLine(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed after: " + head);
-      }
-      head.append((char) b);
-    }
-    Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-    in.readNBytes(length);
-    return head.substring(0, head.indexOf("\r\n"));
   }
 
   private static final String HEC_TOKEN = "9d1e2f3a-0000-4000-8000-00000000beef";

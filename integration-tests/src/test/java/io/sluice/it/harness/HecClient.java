@@ -1,6 +1,7 @@
 package io.sluice.it.harness;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 public final class HecClient {
 
   private static final Pattern ACK_ID = Pattern.compile("\"ackId\":(\\d+)");
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -72,5 +74,23 @@ public final class HecClient {
       return false;
     }
     throw new AssertionError("/ack answered " + r.body());
+  }
+
+  /**
+   * Reads one HTTP/1.1 answer with a Content-Length body from a raw connection (a test that
+   * writes requests itself, pipelined or as a flood); returns its status line.
+   */
+  public static String readAnswer(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher m = CONTENT_LENGTH.matcher(head);
+    in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
+    return head.substring(0, head.indexOf("\r\n"));
   }
 }

@@ -20,12 +20,12 @@ import io.sluice.source.delivery.Delivery;
 import io.sluice.source.delivery.Outcome;
 import io.sluice.source.delivery.Refusal;
 import io.sluice.source.delivery.Shipment;
+import io.sluice.source.net.EventLoops;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flume.Event;
 import org.slf4j.Logger;
@@ -166,7 +166,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       protocol.screen(p, waitSeconds -> {
         answered.set(true);
-        onLoop(ctx, () -> goOn(ctx, replyTo, p, waitSeconds));
+        EventLoops.runOn(ctx.executor(), () -> goOn(ctx, replyTo, p, waitSeconds));
       });
     } catch (RuntimeException e) {
       if (answered.get()) {
@@ -190,19 +190,6 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
     } finally {
       proceed(ctx); // whatever happened above: a connection left held would read nothing more
-    }
-  }
-
-  /** Runs {@code r} on the connection's event loop: now if this is it, else as its next task. */
-  private static void onLoop(ChannelHandlerContext ctx, Runnable r) {
-    if (ctx.executor().inEventLoop()) {
-      r.run();
-      return;
-    }
-    try {
-      ctx.executor().execute(r);
-    } catch (RejectedExecutionException e) {
-      // the source is stopping: its event loops are gone, and the connection with them
     }
   }
 

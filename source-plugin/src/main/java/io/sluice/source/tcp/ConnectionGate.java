@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import io.sluice.core.Disposition;
 import io.sluice.core.limit.Decision;
@@ -15,11 +14,11 @@ import io.sluice.core.limit.redis.RedisSettings;
 import io.sluice.core.time.Clock;
 import io.sluice.source.SourceMetrics;
 import io.sluice.source.SourceMetrics.ConnectionRefusal;
+import io.sluice.source.net.EventLoops;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,18 +110,7 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
       // No read until decided: set before this returns, it stops the read Netty would start next.
       ctx.channel().config().setAutoRead(false);
     }
-    EventLoop loop = ctx.channel().eventLoop();
-    rate.decide(ip, d -> {
-      if (loop.inEventLoop()) {
-        admit(ctx, ip, d);
-        return;
-      }
-      try {
-        loop.execute(() -> admit(ctx, ip, d));
-      } catch (RejectedExecutionException e) {
-        // the source is stopping: its event loops are gone, and the connection with them
-      }
-    });
+    rate.decide(ip, d -> EventLoops.runOn(ctx.channel().eventLoop(), () -> admit(ctx, ip, d)));
   }
 
   /** Admits the connection or closes it, given the rate's decision ({@code null}: no rate). */
