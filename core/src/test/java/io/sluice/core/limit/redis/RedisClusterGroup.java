@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,10 @@ import java.util.stream.Stream;
  * redis.cluster = true}: made with {@code redis-cli --cluster create}, ready once every node says
  * {@code cluster_state:ok}. Stopped, and its files removed, on {@link #close()} or when the JVM
  * exits.
+ *
+ * <p>Each node's cluster bus gets a free port of its own ({@code --cluster-port}): the default,
+ * the client port + 10000, is out of range for half of the ephemeral ports a free port comes from,
+ * and may be some other socket's.
  */
 public final class RedisClusterGroup implements AutoCloseable {
 
@@ -28,40 +33,58 @@ public final class RedisClusterGroup implements AutoCloseable {
 
   private final Path dir;
   private final int[] ports;
+  private final int[] busPorts;
   private final List<Process> nodes = new ArrayList<>();
 
-  private RedisClusterGroup(Path dir, int[] ports) {
+  private RedisClusterGroup(Path dir, int[] free) {
     this.dir = dir;
-    this.ports = ports;
+    this.ports = Arrays.copyOfRange(free, 0, 3);
+    this.busPorts = Arrays.copyOfRange(free, 3, 6);
   }
 
+  /** Starts a cluster; up to a few attempts, as a port may be taken before a node binds it. */
   public static RedisClusterGroup start() {
-    RedisClusterGroup g;
-    try {
-      g = new RedisClusterGroup(Files.createTempDirectory("sluice-cluster"),
-          RedisSentinelGroup.freePorts(3));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    LIVE.add(g);
-    try {
-      g.launch();
-      return g;
-    } catch (RuntimeException | Error e) {
-      g.close();
-      throw e;
+    for (int attempt = 0; ; attempt++) {
+      RedisClusterGroup g;
+      try {
+        g = new RedisClusterGroup(Files.createTempDirectory("sluice-cluster"),
+            RedisSentinelGroup.freePorts(6));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      LIVE.add(g);
+      try {
+        g.launch();
+        return g;
+      } catch (RuntimeException | Error e) {
+        g.close();
+        if (attempt == 2 || !(e instanceof RedisSentinelGroup.PortTaken)) {
+          throw e;
+        }
+      }
     }
   }
 
   private void launch() {
-    for (int port : ports) {
-      run(List.of(RedisServer.executable(), "--port", Integer.toString(port),
+    List<Process> started = new ArrayList<>();
+    for (int i = 0; i < ports.length; i++) {
+      started.add(run(List.of(RedisServer.executable(), "--port", Integer.toString(ports[i]),
           "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-          "--cluster-config-file", "nodes-" + port + ".conf", "--save", "", "--appendonly", "no",
-          "--protected-mode", "no", "--loglevel", "warning"), "node-" + port + ".log");
+          "--cluster-port", Integer.toString(busPorts[i]),
+          "--cluster-config-file", "nodes-" + ports[i] + ".conf", "--save", "",
+          "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"),
+          "node-" + ports[i] + ".log"));
     }
-    for (int port : ports) {
-      await(() -> "PONG".equals(RedisSentinelGroup.call(port, "PING")), "node " + port);
+    for (int i = 0; i < ports.length; i++) {
+      int port = ports[i];
+      Process node = started.get(i);
+      await(() -> {
+        if (!node.isAlive()) {
+          throw new RedisSentinelGroup.PortTaken("node " + port + " exited at start (port taken?): "
+              + log("node-" + port + ".log"));
+        }
+        return "PONG".equals(RedisSentinelGroup.call(port, "PING"));
+      }, "node " + port);
     }
     List<String> create = new ArrayList<>(List.of(cli(), "--cluster", "create"));
     for (int port : ports) {

@@ -386,7 +386,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
   // --- helpers ----------------------------------------------------------------------------
 
   /** Started and failed at once: most likely its port was taken after {@link #freePorts}. */
-  private static final class PortTaken extends IllegalStateException {
+  static final class PortTaken extends IllegalStateException {
     PortTaken(String message) {
       super(message);
     }
