@@ -12,29 +12,88 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * An event's headers: a mutable {@code Map<String, String>} kept as one array of keys and values
- * side by side, searched from the start.
+ * An event's headers: a mutable {@code Map<String, String>} kept as an array of keys beside an
+ * array of values, searched from the start.
  *
  * <p>Why not a {@link java.util.HashMap}: a source makes a map of about 16 headers per event, a
  * million times a second, and a HashMap spends a node object per entry plus a table, most of the
- * cost of building the event. Here an event's headers are one array, filled in order; a lookup
+ * cost of building the event. Here an event's headers are two arrays, filled in order; a lookup
  * compares at most a few dozen references (header names are mostly the same constant strings, so
  * the identity check usually settles it). Maps of many hundreds of entries would want a hash
  * table; event headers do not get there.
  *
- * <p>Everything of {@link Map} works, views and iterator removal included; null keys and values
- * are allowed, as in a HashMap. Iteration follows insertion order. Not thread-safe.
+ * <p>A source whose events always have the same names may give them as a {@link Layout}: the map
+ * then starts with the layout's names as its keys, shared by every map of that layout (copied only
+ * when an entry is added past them), and {@link #fill} sets a value by its slot. Building an event
+ * then writes its values only, and each event holds one array rather than names and values.
+ *
+ * <p>A slot whose value is {@code null} holds no entry (a layout name not filled, an entry
+ * removed); a null value is kept as {@link #NULL}. Everything of {@link Map} works, views and
+ * iterator removal included; null keys and values are allowed, as in a HashMap. Iteration follows
+ * the slots: the layout's filled names in its order, then the entries added, in insertion order.
+ * Not thread-safe.
  */
 public final class HeaderMap extends AbstractMap<String, String> {
 
-  // key, value, key, value, ...: a String[], so that the JIT needs no type check per store
-  private String[] slots;
+  /** Stands for a null value in {@link #values}, where null means "no entry". */
+  private static final String NULL = new String("null");
+
+  /** The names every map of a layout starts with, in slot order. Immutable. */
+  public static final class Layout {
+    private final String[] names;
+
+    public Layout(String... names) {
+      Set.of(names); // throws for a repeated or a null name
+      this.names = names.clone();
+    }
+
+    /** The slot of {@code name}, for {@link #fill}. */
+    public int slot(String name) {
+      int i = Arrays.asList(names).indexOf(name);
+      if (i < 0) {
+        throw new IllegalArgumentException("not in the layout: " + name);
+      }
+      return i;
+    }
+
+    public int size() {
+      return names.length;
+    }
+  }
+
+  private static final Layout EMPTY = new Layout();
+
+  // String[] rather than Object[], so that the JIT needs no type check per store
+  private String[] keys; // a layout's own array until an entry is added past it
+  private String[] values; // null: no entry in that slot
+  private boolean keysShared;
+  private int used; // slots [0, used) have keys
   private int size;
   private int modCount;
 
   /** A map with room for {@code expected} entries before it grows. */
   public HeaderMap(int expected) {
-    slots = new String[2 * Math.max(1, expected)];
+    this(EMPTY, expected);
+  }
+
+  /** A map whose keys are {@code layout}'s names, none filled yet, with room for {@code more}. */
+  public HeaderMap(Layout layout, int more) {
+    keys = layout.names;
+    keysShared = true;
+    used = keys.length;
+    values = new String[Math.max(1, used + more)];
+  }
+
+  /**
+   * Sets the value of the layout's name at {@code slot}, not filled yet, before any entry was
+   * added past the layout (building an event's headers): no search.
+   */
+  public void fill(int slot, String value) {
+    assert keysShared && slot < used && values[slot] == null
+        : "fill of a filled slot, or after an entry was added: " + slot;
+    values[slot] = value == null ? NULL : value;
+    size++;
+    modCount++;
   }
 
   /**
@@ -66,9 +125,7 @@ public final class HeaderMap extends AbstractMap<String, String> {
   public String put(String key, String value) {
     int i = indexOf(key);
     if (i >= 0) {
-      String old = value(i);
-      slots[2 * i + 1] = value;
-      return old;
+      return set(i, value);
     }
     append(key, value);
     return null;
@@ -87,7 +144,8 @@ public final class HeaderMap extends AbstractMap<String, String> {
 
   @Override
   public void clear() {
-    Arrays.fill(slots, 0, 2 * size, null);
+    Arrays.fill(values, 0, used, null);
+    used = 0; // keys past it are never read; shared ones never written (see append)
     size = 0;
     modCount++;
   }
@@ -95,10 +153,12 @@ public final class HeaderMap extends AbstractMap<String, String> {
   @Override
   public void forEach(BiConsumer<? super String, ? super String> action) {
     int expected = modCount;
-    for (int i = 0; i < size; i++) {
-      action.accept(key(i), value(i));
-      if (modCount != expected) {
-        throw new ConcurrentModificationException();
+    for (int i = 0; i < used; i++) {
+      if (values[i] != null) {
+        action.accept(keys[i], value(i));
+        if (modCount != expected) {
+          throw new ConcurrentModificationException();
+        }
       }
     }
   }
@@ -109,17 +169,18 @@ public final class HeaderMap extends AbstractMap<String, String> {
   }
 
   private int indexOf(Object key) {
-    String[] s = slots;
-    int n = 2 * size;
-    for (int i = 0; i < n; i += 2) { // names are mostly the same constants: identity first
-      if (s[i] == key) {
-        return i >> 1;
+    String[] k = keys;
+    String[] v = values;
+    int n = used;
+    for (int i = 0; i < n; i++) { // names are mostly the same constants: identity first
+      if (k[i] == key && v[i] != null) {
+        return i;
       }
     }
     if (key != null) {
-      for (int i = 0; i < n; i += 2) {
-        if (key.equals(s[i])) {
-          return i >> 1;
+      for (int i = 0; i < n; i++) {
+        if (v[i] != null && key.equals(k[i])) {
+          return i;
         }
       }
     }
@@ -127,31 +188,52 @@ public final class HeaderMap extends AbstractMap<String, String> {
   }
 
   private void append(String key, String value) {
-    int at = 2 * size;
-    if (at == slots.length) {
-      slots = Arrays.copyOf(slots, 2 * slots.length);
+    if (used == values.length) {
+      makeRoom();
+    } else if (keysShared) {
+      keys = Arrays.copyOf(keys, values.length);
+      keysShared = false;
     }
-    slots[at] = key;
-    slots[at + 1] = value;
+    keys[used] = key;
+    values[used] = value == null ? NULL : value;
+    used++;
     size++;
     modCount++;
   }
 
+  /** Room for one more slot: the empty slots squeezed out, or twice the room. */
+  private void makeRoom() {
+    int capacity = size < used ? values.length : 2 * values.length;
+    String[] k = new String[capacity];
+    String[] v = new String[capacity];
+    int n = 0;
+    for (int i = 0; i < used; i++) {
+      if (values[i] != null) {
+        k[n] = keys[i];
+        v[n++] = values[i];
+      }
+    }
+    keys = k;
+    values = v;
+    keysShared = false;
+    used = n;
+  }
+
+  private String set(int i, String value) {
+    String old = value(i);
+    values[i] = value == null ? NULL : value;
+    return old;
+  }
+
   private void removeAt(int i) {
-    int from = 2 * (i + 1);
-    System.arraycopy(slots, from, slots, 2 * i, 2 * size - from);
+    values[i] = null;
     size--;
-    slots[2 * size] = null;
-    slots[2 * size + 1] = null;
     modCount++;
   }
 
-  private String key(int i) {
-    return slots[2 * i];
-  }
-
   private String value(int i) {
-    return slots[2 * i + 1];
+    String v = values[i];
+    return v == NULL ? null : v;
   }
 
   private final class Entries extends AbstractSet<Entry<String, String>> {
@@ -168,13 +250,16 @@ public final class HeaderMap extends AbstractMap<String, String> {
     @Override
     public Iterator<Entry<String, String>> iterator() {
       return new Iterator<>() {
-        private int next;
+        private int next; // a slot at or before the next entry
         private int last = -1;
         private int expected = modCount;
 
         @Override
         public boolean hasNext() {
-          return next < size;
+          while (next < used && values[next] == null) {
+            next++;
+          }
+          return next < used;
         }
 
         @Override
@@ -182,7 +267,7 @@ public final class HeaderMap extends AbstractMap<String, String> {
           if (modCount != expected) {
             throw new ConcurrentModificationException();
           }
-          if (next >= size) {
+          if (!hasNext()) {
             throw new NoSuchElementException();
           }
           last = next++;
@@ -197,8 +282,7 @@ public final class HeaderMap extends AbstractMap<String, String> {
           if (modCount != expected) {
             throw new ConcurrentModificationException();
           }
-          removeAt(last);
-          next = last;
+          removeAt(last); // empties the slot: no entry moves
           last = -1;
           expected = modCount;
         }
@@ -216,7 +300,7 @@ public final class HeaderMap extends AbstractMap<String, String> {
 
     @Override
     public String getKey() {
-      return key(index);
+      return keys[index];
     }
 
     @Override
@@ -226,9 +310,7 @@ public final class HeaderMap extends AbstractMap<String, String> {
 
     @Override
     public String setValue(String value) {
-      String old = value(index);
-      slots[2 * index + 1] = value;
-      return old;
+      return set(index, value);
     }
 
     @Override

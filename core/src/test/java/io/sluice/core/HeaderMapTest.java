@@ -42,8 +42,36 @@ class HeaderMapTest {
 
   @Property(tries = 500, seed = "2026")
   void behavesAsLinkedHashMap(@ForAll("ops") List<Op> ops) {
-    HeaderMap map = new HeaderMap(2); // small, so that it grows
+    check(new HeaderMap(2), new LinkedHashMap<>(), ops); // small, so that it grows
+  }
+
+  /**
+   * A map that starts from a layout, some of its names filled (as a source builds an event), then
+   * goes on as any map: the shared names copied before the first add, emptied slots skipped, then
+   * squeezed out.
+   */
+  @Property(tries = 500, seed = "2027")
+  void startedFromALayoutBehavesAsLinkedHashMap(@ForAll("ops") List<Op> ops,
+      @ForAll boolean[] filled) {
+    List<String> names = List.of("host", "a", "Severity", "b", "x");
+    HeaderMap.Layout layout = new HeaderMap.Layout(names.toArray(String[]::new));
+    HeaderMap map = new HeaderMap(layout, 1);
     Map<String, String> model = new LinkedHashMap<>();
+    for (int slot = 0; slot < Math.min(filled.length, names.size()); slot++) {
+      if (filled[slot]) {
+        String value = slot == 2 ? null : "v" + slot;
+        map.fill(layout.slot(names.get(slot)), value);
+        model.put(names.get(slot), value);
+      }
+    }
+    check(map, model, ops);
+    HeaderMap fresh = new HeaderMap(layout, 0);
+    fresh.fill(layout.slot("x"), "1");
+    fresh.put("y", "2");
+    assertEquals(Map.of("x", "1", "y", "2"), fresh, "maps of a layout share its names only");
+  }
+
+  private static void check(HeaderMap map, Map<String, String> model, List<Op> ops) {
     for (Op op : ops) {
       switch (op.kind()) {
         case 0, 1, 2 -> assertEquals(model.put(op.key(), op.value()), map.put(op.key(), op.value()));

@@ -7,8 +7,10 @@ import io.sluice.source.syslog.Framing;
 import io.sluice.source.syslog.KeepFields;
 import io.sluice.source.syslog.SyslogMessage;
 import io.sluice.source.syslog.SyslogParser;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flume.Event;
 import org.apache.flume.event.SimpleEvent;
 
@@ -35,10 +37,30 @@ public final class SyslogEvents {
   private static final String FORMAT = "syslog.format";
   private static final String FRAMING = "syslog.framing";
 
-  /** Every header name written here, whatever the configuration. */
-  private static final Set<String> OURS = Set.of(Headers.FACILITY, Headers.SEVERITY, PRIORITY,
+  /**
+   * Every header name written here, whatever the configuration, in the order the headers iterate.
+   * An event's map shares them (and the configured client IP and port names) and holds only its
+   * values: see {@link HeaderMap.Layout}.
+   */
+  private static final List<String> OURS = List.of(Headers.FACILITY, Headers.SEVERITY, PRIORITY,
       VERSION, TIMESTAMP, TZ_ASSUMED, HOST, APP_NAME, PROC_ID, MSG_ID, STRUCTURED_DATA, STATUS,
       FORMAT, FRAMING, Headers.EVENT_ID, Headers.RECEIVED_AT);
+  private static final int FACILITY_SLOT = OURS.indexOf(Headers.FACILITY);
+  private static final int SEVERITY_SLOT = OURS.indexOf(Headers.SEVERITY);
+  private static final int PRIORITY_SLOT = OURS.indexOf(PRIORITY);
+  private static final int VERSION_SLOT = OURS.indexOf(VERSION);
+  private static final int TIMESTAMP_SLOT = OURS.indexOf(TIMESTAMP);
+  private static final int TZ_ASSUMED_SLOT = OURS.indexOf(TZ_ASSUMED);
+  private static final int HOST_SLOT = OURS.indexOf(HOST);
+  private static final int APP_NAME_SLOT = OURS.indexOf(APP_NAME);
+  private static final int PROC_ID_SLOT = OURS.indexOf(PROC_ID);
+  private static final int MSG_ID_SLOT = OURS.indexOf(MSG_ID);
+  private static final int STRUCTURED_DATA_SLOT = OURS.indexOf(STRUCTURED_DATA);
+  private static final int STATUS_SLOT = OURS.indexOf(STATUS);
+  private static final int FORMAT_SLOT = OURS.indexOf(FORMAT);
+  private static final int FRAMING_SLOT = OURS.indexOf(FRAMING);
+  private static final int EVENT_ID_SLOT = OURS.indexOf(Headers.EVENT_ID);
+  private static final int RECEIVED_AT_SLOT = OURS.indexOf(Headers.RECEIVED_AT);
 
   /** "0" to "191": every PRI, facility and severity value, made once. */
   private static final String[] SMALL = new String[192];
@@ -49,8 +71,8 @@ public final class SyslogEvents {
     }
   }
 
-  /** Room for the most headers made here (16) and those an interceptor adds (the Governor's). */
-  private static final int HEADROOM = 20;
+  /** Room past the layout for the headers an interceptor adds (the Governor's). */
+  private static final int HEADROOM = 4;
 
   private final SyslogParser parser;
   private final KeepFields keepFields;
@@ -58,6 +80,9 @@ public final class SyslogEvents {
   private final String portHeader;
   /** True unless a configured name is one of ours, or both are the same: then the last put wins. */
   private final boolean configuredNamesFree;
+  private final HeaderMap.Layout layout;
+  private final int clientIpSlot;
+  private final int portSlot;
 
   public SyslogEvents(SyslogParser parser, KeepFields keepFields, String clientIpHeader, String portHeader) {
     this.parser = parser;
@@ -67,6 +92,13 @@ public final class SyslogEvents {
     this.configuredNamesFree = (clientIpHeader == null || !OURS.contains(clientIpHeader))
         && (portHeader == null || !OURS.contains(portHeader))
         && !Objects.equals(clientIpHeader, portHeader);
+    List<String> names = new ArrayList<>(OURS);
+    if (configuredNamesFree) {
+      Stream.of(clientIpHeader, portHeader).filter(Objects::nonNull).forEach(names::add);
+    }
+    this.layout = new HeaderMap.Layout(names.toArray(String[]::new));
+    this.clientIpSlot = names.indexOf(clientIpHeader);
+    this.portSlot = names.indexOf(portHeader);
   }
 
   /** What the caller knows of where a message came from. */
@@ -81,41 +113,41 @@ public final class SyslogEvents {
   public Event event(byte[] frame, int off, int len, Framing framing, boolean incomplete,
       Origin origin, String receivedAt, SourceMetrics.Tally tally) {
     SyslogMessage m = parser.parse(frame, off, len);
-    HeaderMap h = new HeaderMap(HEADROOM);
+    HeaderMap h = new HeaderMap(layout, HEADROOM);
     if (m.priority() >= 0) {
-      h.putNew(Headers.FACILITY, SMALL[m.facility()]);
-      h.putNew(Headers.SEVERITY, SMALL[m.severity()]);
-      h.putNew(PRIORITY, SMALL[m.priority()]);
+      h.fill(FACILITY_SLOT, SMALL[m.facility()]);
+      h.fill(SEVERITY_SLOT, SMALL[m.severity()]);
+      h.fill(PRIORITY_SLOT, SMALL[m.priority()]);
     }
     if (m.version() > 0) {
-      h.putNew(VERSION, m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
+      h.fill(VERSION_SLOT, m.version() < SMALL.length ? SMALL[m.version()] : Integer.toString(m.version()));
     }
     if (m.timestampMillis() != SyslogMessage.NO_TIMESTAMP) {
-      h.putNew(TIMESTAMP, Long.toString(m.timestampMillis()));
+      h.fill(TIMESTAMP_SLOT, Long.toString(m.timestampMillis()));
       if (m.tzAssumed()) {
-        h.putNew(TZ_ASSUMED, "true");
+        h.fill(TZ_ASSUMED_SLOT, "true");
       }
     }
-    putIfPresent(h, HOST, m.hostname());
-    putIfPresent(h, APP_NAME, m.appName());
-    putIfPresent(h, PROC_ID, m.procId());
-    putIfPresent(h, MSG_ID, m.msgId());
-    putIfPresent(h, STRUCTURED_DATA, m.structuredData());
+    fillIfPresent(h, HOST_SLOT, m.hostname());
+    fillIfPresent(h, APP_NAME_SLOT, m.appName());
+    fillIfPresent(h, PROC_ID_SLOT, m.procId());
+    fillIfPresent(h, MSG_ID_SLOT, m.msgId());
+    fillIfPresent(h, STRUCTURED_DATA_SLOT, m.structuredData());
     boolean invalid = m.status() != null;
     if (invalid) {
-      h.putNew(STATUS, m.status());
+      h.fill(STATUS_SLOT, m.status());
     } else if (incomplete) {
-      h.putNew(STATUS, INCOMPLETE);
+      h.fill(STATUS_SLOT, INCOMPLETE);
     }
-    h.putNew(FORMAT, m.format().headerValue());
-    h.putNew(FRAMING, framing.headerValue());
-    h.putNew(Headers.EVENT_ID, EventIds.next());
-    h.putNew(Headers.RECEIVED_AT, receivedAt);
+    h.fill(FORMAT_SLOT, m.format().headerValue());
+    h.fill(FRAMING_SLOT, framing.headerValue());
+    h.fill(EVENT_ID_SLOT, EventIds.next());
+    h.fill(RECEIVED_AT_SLOT, receivedAt);
     if (clientIpHeader != null && origin.clientIp() != null) {
-      putConfigured(h, clientIpHeader, origin.clientIp());
+      putConfigured(h, clientIpHeader, clientIpSlot, origin.clientIp());
     }
     if (portHeader != null) {
-      putConfigured(h, portHeader, origin.localPort());
+      putConfigured(h, portHeader, portSlot, origin.localPort());
     }
     tally.received(len, invalid, incomplete);
 
@@ -125,17 +157,17 @@ public final class SyslogEvents {
     return e;
   }
 
-  private void putConfigured(HeaderMap h, String name, String value) {
+  private void putConfigured(HeaderMap h, String name, int slot, String value) {
     if (configuredNamesFree) {
-      h.putNew(name, value);
+      h.fill(slot, value);
     } else {
       h.put(name, value);
     }
   }
 
-  private static void putIfPresent(HeaderMap h, String name, String value) {
+  private static void fillIfPresent(HeaderMap h, int slot, String value) {
     if (value != null) {
-      h.putNew(name, value);
+      h.fill(slot, value);
     }
   }
 }

@@ -10,6 +10,7 @@ import org.apache.flume.Channel;
 import org.apache.flume.ChannelException;
 import org.apache.flume.ChannelSelector;
 import org.apache.flume.Event;
+import org.apache.flume.channel.ReplicatingChannelSelector;
 
 /**
  * One batch on its way into a source's channels, attempted until it is in. What Flume's {@code
@@ -170,6 +171,15 @@ public final class Shipment {
 
   private void route(List<Event> decided) {
     ChannelSelector selector = delivery.selector();
+    if (selector.getClass() == ReplicatingChannelSelector.class && !decided.isEmpty()) {
+      // Flume's default selector sends every event to the same channels: each share is the whole
+      // batch (shares only read their list, and nothing changes a decided one), with no question
+      // asked per event.
+      Event first = decided.get(0);
+      required = wholeBatch(selector.getRequiredChannels(first), decided);
+      optional = wholeBatch(selector.getOptionalChannels(first), decided);
+      return;
+    }
     Map<Channel, List<Event>> req = new IdentityHashMap<>(4);
     Map<Channel, List<Event>> opt = new IdentityHashMap<>(4);
     List<Channel> order = new ArrayList<>(4); // Flume's order: by first event, required first
@@ -183,6 +193,14 @@ public final class Shipment {
     }
     required = shares(req, order);
     optional = shares(opt, order);
+  }
+
+  private static List<ChannelShare> wholeBatch(List<Channel> channels, List<Event> decided) {
+    List<ChannelShare> out = new ArrayList<>(channels.size());
+    for (Channel c : channels) {
+      out.add(new ChannelShare(c, decided));
+    }
+    return out;
   }
 
   private static void add(Map<Channel, List<Event>> m, List<Channel> order, Channel c, Event e, int n) {

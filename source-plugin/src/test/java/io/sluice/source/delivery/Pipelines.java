@@ -27,6 +27,14 @@ public final class Pipelines {
     return processor(selector, processorProps);
   }
 
+  /** Every event into each of {@code channels}; {@code optional}'s failures are ignored, as in Flume. */
+  public static ChannelProcessor replicatingWithOptional(Channel optional, Channel... channels) {
+    ReplicatingChannelSelector selector = new ReplicatingChannelSelector();
+    selector.setChannels(List.of(channels));
+    Configurables.configure(selector, new Context(Map.of("optional", optional.getName())));
+    return processor(selector, Map.of());
+  }
+
   /**
    * Events routed by {@code header}: value → channel name in {@code mapping}, the rest to {@code
    * dflt}, as {@code selector.type = multiplexing} does.

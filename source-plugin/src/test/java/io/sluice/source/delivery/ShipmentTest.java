@@ -70,6 +70,25 @@ class ShipmentTest {
     assertEquals(4, TaggingInterceptor.decided(tagger), "each event decided once, over five attempts");
   }
 
+  @Test
+  void replicatedBatchesGoWholeIntoEveryChannelAndAFullOptionalOneRefusesNothing() {
+    TestChannel a = new TestChannel(100);
+    TestChannel b = new TestChannel(100);
+    TestChannel spare = full(new TestChannel(10));
+    Delivery d = Pipelines.delivery(Pipelines.replicatingWithOptional(spare, a, b, spare), true);
+    Shipment s = d.shipment(events("x", "y", "z"));
+    assertTrue(d.attemptHere(s).accepted(), "an optional channel's failure refuses nothing");
+    assertEquals(List.of("x", "y", "z"), a.takeBodies(10));
+    assertEquals(List.of("x", "y", "z"), b.takeBodies(10));
+    assertEquals(10, spare.takeBodies(10).size(), "only what filled it before");
+    assertEquals(-1, s.landings(e -> true), "the optional copies were given up: not all landed");
+
+    assertTrue(d.attemptHere(d.shipment(events("w"))).accepted());
+    assertEquals(List.of("w"), a.takeBodies(10));
+    assertEquals(List.of("w"), b.takeBodies(10));
+    assertEquals(List.of("w"), spare.takeBodies(10), "with room, the optional channel has its copy");
+  }
+
   /** What completes an HEC ack: every landing of every counted event, in every channel it went to. */
   @Test
   void landingsCountEachEventOncePerChannelItWentTo() {
