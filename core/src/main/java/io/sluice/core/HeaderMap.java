@@ -96,13 +96,11 @@ public final class HeaderMap extends AbstractMap<String, String> {
     modCount++;
   }
 
-  /**
-   * Adds an entry whose key the caller knows is absent (building an event's first headers),
-   * skipping the search {@link #put} makes.
-   */
-  public void putNew(String key, String value) {
-    assert indexOf(key) < 0 : "putNew of a present key: " + key;
-    append(key, value);
+  /** {@link #fill}, for a value that is there: a null one leaves the slot without an entry. */
+  public void fillIfPresent(int slot, String value) {
+    if (value != null) {
+      fill(slot, value);
+    }
   }
 
   @Override

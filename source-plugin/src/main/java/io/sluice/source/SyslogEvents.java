@@ -128,11 +128,11 @@ public final class SyslogEvents {
         h.fill(TZ_ASSUMED_SLOT, "true");
       }
     }
-    fillIfPresent(h, HOST_SLOT, m.hostname());
-    fillIfPresent(h, APP_NAME_SLOT, m.appName());
-    fillIfPresent(h, PROC_ID_SLOT, m.procId());
-    fillIfPresent(h, MSG_ID_SLOT, m.msgId());
-    fillIfPresent(h, STRUCTURED_DATA_SLOT, m.structuredData());
+    h.fillIfPresent(HOST_SLOT, m.hostname());
+    h.fillIfPresent(APP_NAME_SLOT, m.appName());
+    h.fillIfPresent(PROC_ID_SLOT, m.procId());
+    h.fillIfPresent(MSG_ID_SLOT, m.msgId());
+    h.fillIfPresent(STRUCTURED_DATA_SLOT, m.structuredData());
     boolean invalid = m.status() != null;
     if (invalid) {
       h.fill(STATUS_SLOT, m.status());
@@ -162,12 +162,6 @@ public final class SyslogEvents {
       h.fill(slot, value);
     } else {
       h.put(name, value);
-    }
-  }
-
-  private static void fillIfPresent(HeaderMap h, int slot, String value) {
-    if (value != null) {
-      h.fill(slot, value);
     }
   }
 }
