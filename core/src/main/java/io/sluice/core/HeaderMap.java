@@ -288,27 +288,54 @@ public final class HeaderMap extends AbstractMap<String, String> {
     }
   }
 
-  /** An entry seen through an iterator: reads and writes the map until the map changes shape. */
+  /**
+   * An entry seen through an iterator. It follows its key when a later add squeezes the slots;
+   * once its entry is removed, it is detached, as a HashMap's: it keeps its last value and writes
+   * no more to the map.
+   */
   private final class Slot implements Entry<String, String> {
-    private final int index;
+    private final String key;
+    private int index; // -1 once detached
+    private String last;
 
     Slot(int index) {
+      this.key = keys[index];
       this.index = index;
+      this.last = value(index);
+    }
+
+    /** Where the entry is now, or -1. */
+    private int index() {
+      if (index >= 0 && (index >= used || keys[index] != key)) {
+        index = indexOf(key); // the slots were squeezed: find the key again
+      } else if (index >= 0 && values[index] == null) {
+        index = -1; // removed
+      }
+      return index;
     }
 
     @Override
     public String getKey() {
-      return keys[index];
+      return key;
     }
 
     @Override
     public String getValue() {
-      return value(index);
+      int i = index();
+      if (i >= 0) {
+        last = value(i);
+      }
+      return last;
     }
 
     @Override
     public String setValue(String value) {
-      return set(index, value);
+      String old = getValue();
+      if (index >= 0) {
+        set(index, value);
+      }
+      last = value;
+      return old;
     }
 
     @Override

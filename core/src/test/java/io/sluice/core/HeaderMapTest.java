@@ -66,9 +66,15 @@ class HeaderMapTest {
     }
     check(map, model, ops);
     HeaderMap fresh = new HeaderMap(layout, 0);
-    fresh.fill(layout.slot("x"), "1");
+    for (String name : names) {
+      fresh.fill(layout.slot(name), name);
+    }
     fresh.put("y", "2");
-    assertEquals(Map.of("x", "1", "y", "2"), fresh, "maps of a layout share its names only");
+    Map<String, String> expected = new LinkedHashMap<>();
+    names.forEach(n -> expected.put(n, n));
+    expected.put("y", "2");
+    assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(fresh.entrySet()),
+        "maps of a layout share its names only: each name still where the layout put it");
   }
 
   private static void check(HeaderMap map, Map<String, String> model, List<Op> ops) {
@@ -136,6 +142,30 @@ class HeaderMapTest {
     assertFalse(it.hasNext());
     assertThrows(NoSuchElementException.class, it::next);
     assertEquals(Map.of("b", "2"), map);
+  }
+
+  @Test
+  void anEntryFollowsItsKeyWhenSlotsAreSqueezedAndIsDetachedOnceRemoved() {
+    HeaderMap map = new HeaderMap(2);
+    map.put("a", "1");
+    map.put("b", "2");
+    Iterator<Map.Entry<String, String>> it = map.entrySet().iterator();
+    Map.Entry<String, String> a = it.next();
+    Map.Entry<String, String> b = it.next();
+    map.remove("a");
+    map.put("c", "3"); // full: the empty slot is squeezed out and b moves
+    assertEquals("2", b.setValue("X"));
+    assertEquals(Map.of("b", "X", "c", "3"), map);
+    assertEquals("1", a.getValue(), "a removed entry keeps its last value");
+    assertEquals("1", a.setValue("Z"));
+    assertEquals(Map.of("b", "X", "c", "3"), map, "and writes no more to the map");
+
+    Iterator<Map.Entry<String, String>> again = map.entrySet().iterator();
+    Map.Entry<String, String> first = again.next();
+    again.remove();
+    first.setValue("Y");
+    assertEquals(Map.of("c", "3"), map);
+    assertEquals(1, map.size());
   }
 
   @Test

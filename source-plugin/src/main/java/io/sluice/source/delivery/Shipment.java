@@ -172,9 +172,8 @@ public final class Shipment {
   private void route(List<Event> decided) {
     ChannelSelector selector = delivery.selector();
     if (selector.getClass() == ReplicatingChannelSelector.class && !decided.isEmpty()) {
-      // Flume's default selector sends every event to the same channels: each share is the whole
-      // batch (shares only read their list, and nothing changes a decided one), with no question
-      // asked per event.
+      // Flume's default selector sends every event to the same channels: each share is a copy of
+      // the whole batch (a share may write to its list), with no question asked per event.
       Event first = decided.get(0);
       required = wholeBatch(selector.getRequiredChannels(first), decided);
       optional = wholeBatch(selector.getOptionalChannels(first), decided);
@@ -198,7 +197,9 @@ public final class Shipment {
   private static List<ChannelShare> wholeBatch(List<Channel> channels, List<Event> decided) {
     List<ChannelShare> out = new ArrayList<>(channels.size());
     for (Channel c : channels) {
-      out.add(new ChannelShare(c, decided));
+      if (out.stream().noneMatch(share -> share.channel == c)) { // one share a channel, as routed
+        out.add(new ChannelShare(c, new ArrayList<>(decided)));
+      }
     }
     return out;
   }

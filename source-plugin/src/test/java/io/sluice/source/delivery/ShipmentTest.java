@@ -89,6 +89,27 @@ class ShipmentTest {
     assertEquals(List.of("w"), spare.takeBodies(10), "with room, the optional channel has its copy");
   }
 
+  /** A share takes a poison event's neighbour first (a probe): the other channels' copies keep theirs. */
+  @Test
+  void aPoisonEventInOneChannelLeavesTheOtherChannelsTheWholeBatch() {
+    TestChannel picky = new TestChannel(100);
+    picky.failWhen(e -> TestChannel.body(e).equals("poison"));
+    TestChannel other = new TestChannel(100);
+    TestChannel spare = new TestChannel(100);
+    Delivery d = Pipelines.delivery(Pipelines.replicatingWithOptional(spare, picky, other, spare), true);
+    Shipment s = d.shipment(events("poison", "b", "c"));
+    int attempts = 0;
+    while (!d.attemptHere(s).accepted()) {
+      attempts++;
+      assertTrue(attempts < 10, "the poison event must not wedge the batch");
+    }
+    assertEquals(List.of("b", "c"), picky.takeBodies(10));
+    assertEquals(List.of("poison", "b", "c"), other.takeBodies(10));
+    assertEquals(List.of("poison", "b", "c"), spare.takeBodies(10));
+    assertEquals(List.of("poison", "b", "c"), s.events().stream().map(TestChannel::body).toList(),
+        "the events as read");
+  }
+
   /** What completes an HEC ack: every landing of every counted event, in every channel it went to. */
   @Test
   void landingsCountEachEventOncePerChannelItWentTo() {
