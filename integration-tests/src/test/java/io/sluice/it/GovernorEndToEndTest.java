@@ -119,6 +119,7 @@ class GovernorEndToEndTest {
         return accepted > 0 && drained + dropped == accepted
             && agent.counter(source, "EventReceivedCount") == accepted;
       });
+      long decidedBy = System.currentTimeMillis(); // every event was received, so decided, by now
 
       List<Written> processed = SinkFiles.read(dir.resolve("processed"));
       List<Written> batched = SinkFiles.read(dir.resolve("batched"));
@@ -163,14 +164,14 @@ class GovernorEndToEndTest {
       assertEquals(keep ? throttledCount : 0, countFrom("127.0.0.1", throttled));
 
       // Batched events come due within maxDelay of their decision, in the order they were
-      // reserved. The last decisions trail the sender by what the source still had to deliver
-      // (up to two batches a reader, on a loaded two-core machine): 250 ms of slack.
+      // reserved. The last decisions trail the sender by what the source still held (on a loaded
+      // two-core machine, more than 250 ms once in CI): they were all made by decidedBy.
       long previous = 0;
       for (Written w : batched) {
         long releaseAt = Long.parseLong(w.header("sluice.releaseAt"));
         assertTrue(releaseAt >= previous, "releaseAt went backwards: " + w);
-        assertTrue(releaseAt >= sendStart && releaseAt <= sendEnd + MAX_DELAY_MS + 250,
-            "releaseAt " + releaseAt + " outside [" + sendStart + ", " + sendEnd + " + maxDelay]");
+        assertTrue(releaseAt >= sendStart && releaseAt <= decidedBy + MAX_DELAY_MS,
+            "releaseAt " + releaseAt + " outside [" + sendStart + ", " + decidedBy + " + maxDelay]");
         previous = releaseAt;
       }
       for (Written w : processed) {
