@@ -44,25 +44,12 @@ public final class RedisClusterGroup implements AutoCloseable {
 
   /** Starts a cluster; up to a few attempts, as a port may be taken before a node binds it. */
   public static RedisClusterGroup start() {
-    for (int attempt = 0; ; attempt++) {
-      RedisClusterGroup g;
-      try {
-        g = new RedisClusterGroup(Files.createTempDirectory("sluice-cluster"),
-            RedisSentinelGroup.freePorts(6));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    return RedisSentinelGroup.startOnFreePorts(() -> {
+      RedisClusterGroup g = new RedisClusterGroup(Files.createTempDirectory("sluice-cluster"),
+          RedisSentinelGroup.freePorts(6));
       LIVE.add(g);
-      try {
-        g.launch();
-        return g;
-      } catch (RuntimeException | Error e) {
-        g.close();
-        if (attempt == 2 || !(e instanceof RedisSentinelGroup.PortTaken)) {
-          throw e;
-        }
-      }
-    }
+      return g;
+    }, RedisClusterGroup::launch, RedisClusterGroup::close);
   }
 
   private void launch() {

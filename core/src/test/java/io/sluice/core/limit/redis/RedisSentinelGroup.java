@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -59,21 +60,37 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
   /** Starts a group whose master Sentinel knows as {@code name}; up to a few attempts. */
   public static RedisSentinelGroup start(String name) {
+    return startOnFreePorts(() -> {
+      RedisSentinelGroup g = new RedisSentinelGroup(name,
+          Files.createTempDirectory("sluice-sentinel"), freePorts(5));
+      LIVE.add(g);
+      return g;
+    }, RedisSentinelGroup::launch, RedisSentinelGroup::close);
+  }
+
+  /** Makes a group of processes on free ports (may fail on its files). */
+  interface Maker<G> {
+    G make() throws IOException;
+  }
+
+  /**
+   * Makes a group and launches it. A port taken between {@link #freePorts} and the launch is worth
+   * another try, on new ports, up to three in all; any other failure is not. A group that fails is
+   * closed.
+   */
+  static <G> G startOnFreePorts(Maker<G> make, Consumer<G> launch, Consumer<G> close) {
     for (int attempt = 0; ; attempt++) {
-      RedisSentinelGroup g;
+      G g;
       try {
-        Path dir = Files.createTempDirectory("sluice-sentinel");
-        g = new RedisSentinelGroup(name, dir, freePorts(5));
+        g = make.make();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      LIVE.add(g);
       try {
-        g.launch();
+        launch.accept(g);
         return g;
       } catch (RuntimeException | Error e) {
-        g.close();
-        // A port taken between freePorts and the launch is worth another try; the rest is not.
+        close.accept(g);
         if (attempt == 2 || !(e instanceof PortTaken)) {
           throw e;
         }
