@@ -38,26 +38,16 @@ public final class HeaderMap extends AbstractMap<String, String> {
   /** Stands for a null value in {@link #values}, where null means "no entry". */
   private static final String NULL = new String("null");
 
-  /** The names every map of a layout starts with, in slot order. Immutable. */
+  /**
+   * The names every map of a layout starts with, in slot order: a name's slot, for {@link #fill},
+   * is its index among them. Immutable.
+   */
   public static final class Layout {
     private final String[] names;
 
     public Layout(String... names) {
       Set.of(names); // throws for a repeated or a null name
       this.names = names.clone();
-    }
-
-    /** The slot of {@code name}, for {@link #fill}. */
-    public int slot(String name) {
-      int i = Arrays.asList(names).indexOf(name);
-      if (i < 0) {
-        throw new IllegalArgumentException("not in the layout: " + name);
-      }
-      return i;
-    }
-
-    public int size() {
-      return names.length;
     }
   }
 

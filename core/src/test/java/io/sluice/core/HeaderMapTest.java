@@ -60,14 +60,14 @@ class HeaderMapTest {
     for (int slot = 0; slot < Math.min(filled.length, names.size()); slot++) {
       if (filled[slot]) {
         String value = slot == 2 ? null : "v" + slot;
-        map.fill(layout.slot(names.get(slot)), value);
+        map.fill(slot, value);
         model.put(names.get(slot), value);
       }
     }
     check(map, model, ops);
     HeaderMap fresh = new HeaderMap(layout, 0);
     for (String name : names) {
-      fresh.fill(layout.slot(name), name);
+      fresh.fill(names.indexOf(name), name);
     }
     fresh.put("y", "2");
     Map<String, String> expected = new LinkedHashMap<>();
