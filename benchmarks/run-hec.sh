@@ -7,6 +7,8 @@
 #   benchmarks/run-hec.sh                 # 8 s measured after 4 s of warm-up, per case
 #   ROUNDS=3 benchmarks/run-hec.sh 10 5   # three rounds, 10 s after 5 s
 #   CHANNEL=disruptor benchmarks/run-hec.sh  # both sources into a DisruptorChannel instead
+#   SUBJECTS=FLUME_HTTP,SLUICE_HEC benchmarks/run-hec.sh  # without BARE, the floor: a server
+#                                         # that only answers (BareResponder)
 #
 # Results: benchmarks/results/<time>-hec[-r<i>].txt and <time>-hec-machine.txt. Environment:
 # SKIP_BUILD=1 uses the jars as built; WAIT_QUIET=<seconds>; ROUNDS=<n>; JAVA; MVN.
@@ -29,7 +31,7 @@ for ((r = 1; r <= rounds; r++)); do
   wait_quiet
   before="$(cpu_sample)"
   "$java_cmd" -Xms256m -Xmx256m -Dsluice.repo="$root" -Dsluice.work="$here/target/hec-agents" \
-    -Dhec.channel="${CHANNEL:-memory}" \
+    -Dhec.channel="${CHANNEL:-memory}" -Dhec.subjects="${SUBJECTS:-FLUME_HTTP,SLUICE_HEC,BARE}" \
     -cp "$jar" io.sluice.benchmarks.hec.HecBenchmark "$@" 2>&1 | tee "$name.txt"
   after="$(cpu_sample)"
   echo "round $r:     $(others_between "$before" "$after")" | tee -a "$base-machine.txt" >&2

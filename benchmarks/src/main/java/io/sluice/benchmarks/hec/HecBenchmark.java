@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (/proc, {@link HostStats}), so the result does not depend on how clients and agent share the cores.
  *
  * <p>Usage: {@code HecBenchmark [seconds] [warmupSeconds]}, with {@code -Dhec.batches=100,1} and
- * {@code -Dhec.subjects=FLUME_HTTP,SLUICE_HEC} to run fewer cases; {@code benchmarks/run-hec.sh}
- * runs it.
+ * {@code -Dhec.subjects=FLUME_HTTP,SLUICE_HEC} to run fewer cases ({@code BARE}, the default's third,
+ * is {@link BareResponder}: the floor, what these clients reach against a server that only
+ * answers); {@code benchmarks/run-hec.sh} runs it.
  */
 public final class HecBenchmark {
 
@@ -73,6 +74,13 @@ public final class HecBenchmark {
               .append("\",\"sourcetype\":\"").append(e[1]).append("\"}\n");
         }
         return b.toString();
+      }
+    },
+    /** Not a source: {@link BareResponder}, the floor (answers HEC's requests, does nothing else). */
+    BARE("bare responder (the floor)", "", "/services/collector/event") {
+      @Override
+      String body(List<String[]> events) {
+        return SLUICE_HEC.body(events);
       }
     };
 
@@ -120,21 +128,26 @@ public final class HecBenchmark {
     Files.createDirectories(work);
     List<Integer> batches = List.of(System.getProperty("hec.batches", "100,1").split(",")).stream()
         .map(String::trim).map(Integer::valueOf).toList();
-    List<Subject> subjects = List.of(System.getProperty("hec.subjects", "FLUME_HTTP,SLUICE_HEC").split(","))
+    List<Subject> subjects = List.of(System.getProperty("hec.subjects", "FLUME_HTTP,SLUICE_HEC,BARE").split(","))
         .stream().map(String::trim).map(Subject::valueOf).toList();
     for (int batch : batches) {
-      double[] rate = new double[2];
-      double[] cpu = new double[2];
+      double[] rate = new double[Subject.values().length];
+      double[] cpu = new double[rate.length];
       for (Subject s : subjects) {
-        Result r = run(s, batch, seconds, warmup, work);
+        Result r = s == Subject.BARE ? runBare(batch, seconds, warmup) : run(s, batch, seconds, warmup, work);
         rate[s.ordinal()] = r.eventsPerSecond();
         cpu[s.ordinal()] = r.cpuMicrosPerEvent();
         System.out.printf(Locale.ROOT, "batch %3d  %-32s %,10.0f events/s  %,9.0f requests/s  agent %.2f µs CPU/event (%.2f cores)%n",
             batch, s.label, r.eventsPerSecond(), r.eventsPerSecond() / batch, r.cpuMicrosPerEvent(), r.agentCores());
       }
-      if (subjects.size() == 2) {
+      String unit = batch == 1 ? "requests" : "events";
+      if (subjects.contains(Subject.FLUME_HTTP) && subjects.contains(Subject.SLUICE_HEC)) {
         System.out.printf(Locale.ROOT, "batch %3d  HecSource / HTTPSource: %.2fx %s/s; CPU/event %.2f vs %.2f µs%n",
-            batch, rate[1] / rate[0], batch == 1 ? "requests" : "events", cpu[1], cpu[0]);
+            batch, rate[1] / rate[0], unit, cpu[1], cpu[0]);
+      }
+      if (subjects.contains(Subject.FLUME_HTTP) && subjects.contains(Subject.BARE)) {
+        System.out.printf(Locale.ROOT, "batch %3d  floor / HTTPSource: %.2fx %s/s; CPU/event %.2f vs %.2f µs%n",
+            batch, rate[2] / rate[0], unit, cpu[2], cpu[0]);
       }
     }
   }
@@ -178,6 +191,63 @@ public final class HecBenchmark {
         throw new IllegalStateException(s.label + ": no event delivered; agent log:\n" + agent.logTail(40));
       }
       return new Result(events / secs, cpuSeconds * 1e6 / events, cpuSeconds / secs);
+    }
+  }
+
+  /**
+   * The same clients against {@link BareResponder} in a JVM of its own (the agents' heap): answers
+   * counted by the clients, CPU time from /proc as for an agent.
+   */
+  static Result runBare(int batch, double seconds, double warmup) throws Exception {
+    int port = Ports.free();
+    Process responder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), BareResponder.class.getName(),
+        Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      awaitListening(port);
+      byte[][] requests = new byte[CLIENTS][];
+      for (int c = 0; c < CLIENTS; c++) {
+        requests[c] = Subject.BARE.request(port, events(batch, c * batch));
+      }
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong answered = new AtomicLong();
+      List<Thread> clients = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        byte[] req = requests[c];
+        Thread t = new Thread(() -> client(port, req, stop, answered), "client-" + c);
+        t.start();
+        clients.add(t);
+      }
+      Thread.sleep((long) (warmup * 1000));
+      long n0 = answered.get();
+      HostStats.Cpu cpu0 = HostStats.cpu(responder.pid());
+      Thread.sleep((long) (seconds * 1000));
+      long n1 = answered.get();
+      HostStats.Cpu cpu1 = HostStats.cpu(responder.pid());
+      stop.set(true);
+      for (Thread t : clients) {
+        t.join(10_000);
+      }
+      double secs = cpu0.seconds(cpu1);
+      long events = (n1 - n0) * batch;
+      double cpuSeconds = cpu0.agentCpuSeconds(cpu1);
+      return new Result(events / secs, cpuSeconds * 1e6 / events, cpuSeconds / secs);
+    } finally {
+      responder.destroyForcibly().waitFor();
+    }
+  }
+
+  private static void awaitListening(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (true) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the bare responder did not listen on " + port);
+        }
+        Thread.sleep(50);
+      }
     }
   }
 

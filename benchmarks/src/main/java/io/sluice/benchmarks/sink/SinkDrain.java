@@ -32,12 +32,21 @@ import org.apache.flume.sink.RollingFileSink;
  * settings, after a warm-up. Events/s over the drain, and the JVM's CPU time per event (the sink
  * works on the calling thread; the JVM's CPU includes the collector's).
  *
+ * <p>A third subject, the floor ({@link BareSink}), takes the same events and writes for each a
+ * prepared line as long as ValidatingSink's average document: what any sink that writes those
+ * bytes must spend, with no mapping, no validation and no JSON.
+ *
  * <p>Usage: {@code SinkDrain SCHEMA WORK_DIR [events] [rounds]}. The channel has {@code keep-alive
  * 0}, so that the drain ends at the first empty take instead of waiting out the keep-alive.
  */
 public final class SinkDrain {
 
-  private record Result(String subject, int round, long events, double seconds, double cpuSeconds) {
+  /** The floor: {@link BareSink}, the take and the write of as many bytes as ValidatingSink writes. */
+  private static final String BARE = "floor";
+
+  private static final List<String> SUBJECTS = List.of("file_roll", "ValidatingSink", BARE);
+
+  private record Result(String subject, int round, long events, double seconds, double cpuSeconds, long bytes) {
     double perSecond() {
       return events / seconds;
     }
@@ -54,12 +63,16 @@ public final class SinkDrain {
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     List<Event> batch = events(events);
     List<Result> results = new ArrayList<>();
-    for (String subject : List.of("file_roll", "ValidatingSink")) { // warm-up, not counted
-      drain(subject, schema, work, batch.subList(0, Math.min(events, 200_000)), 0);
+    int lineBytes = 0;
+    for (String subject : SUBJECTS) { // warm-up, not counted
+      Result r = drain(subject, schema, work, batch.subList(0, Math.min(events, 200_000)), 0, lineBytes);
+      if (subject.equals("ValidatingSink")) {
+        lineBytes = (int) (r.bytes() / r.events()); // the floor writes as many bytes an event
+      }
     }
     for (int round = 1; round <= rounds; round++) {
-      for (String subject : List.of("file_roll", "ValidatingSink")) {
-        Result r = drain(subject, schema, work, batch, round);
+      for (String subject : SUBJECTS) {
+        Result r = drain(subject, schema, work, batch, round, lineBytes);
         results.add(r);
         System.out.printf(Locale.ROOT, "round %d  %-15s %,d events in %.2f s: %,.0f events/s, %.2f µs CPU/event%n",
             round, subject, r.events(), r.seconds(), r.perSecond(), r.cpuMicrosPerEvent());
@@ -71,9 +84,11 @@ public final class SinkDrain {
       final int n = round;
       Result f = results.stream().filter(r -> r.round() == n && r.subject().equals("file_roll")).findFirst().orElseThrow();
       Result v = results.stream().filter(r -> r.round() == n && r.subject().equals("ValidatingSink")).findFirst().orElseThrow();
+      Result b = results.stream().filter(r -> r.round() == n && r.subject().equals(BARE)).findFirst().orElseThrow();
       ratios.add(v.perSecond() / f.perSecond());
-      System.out.printf(Locale.ROOT, "round %d  ValidatingSink / file_roll: %.2fx events/s; CPU/event %.2f vs %.2f µs%n",
-          round, v.perSecond() / f.perSecond(), v.cpuMicrosPerEvent(), f.cpuMicrosPerEvent());
+      System.out.printf(Locale.ROOT, "round %d  ValidatingSink / file_roll: %.2fx events/s; CPU/event %.2f vs %.2f µs;"
+          + " floor / file_roll %.2fx (%.2f µs)%n", round, v.perSecond() / f.perSecond(), v.cpuMicrosPerEvent(),
+          f.cpuMicrosPerEvent(), b.perSecond() / f.perSecond(), b.cpuMicrosPerEvent());
     }
     ratios.sort(Comparator.naturalOrder());
     System.out.printf(Locale.ROOT, "median ratio %.2fx (%.2f–%.2f)%n", ratios.get(ratios.size() / 2),
@@ -111,8 +126,8 @@ public final class SinkDrain {
     return out;
   }
 
-  private static Result drain(String subject, Path schema, Path work, List<Event> events, int round)
-      throws IOException {
+  private static Result drain(String subject, Path schema, Path work, List<Event> events, int round,
+      int lineBytes) throws IOException {
     MemoryChannel channel = new MemoryChannel();
     channel.setName("c1");
     Configurables.configure(channel, new Context(Map.of("capacity", Integer.toString(events.size()),
@@ -132,7 +147,10 @@ public final class SinkDrain {
     Files.createDirectories(dir);
     AbstractSink sink;
     Map<String, String> conf = new HashMap<>();
-    if (subject.equals("file_roll")) {
+    if (subject.equals(BARE)) {
+      sink = new BareSink(dir.resolve("out"), lineBytes);
+      Files.createDirectories(dir.resolve("out"));
+    } else if (subject.equals("file_roll")) {
       sink = new RollingFileSink();
       conf.put("sink.directory", dir.resolve("out").toString());
       conf.put("sink.serializer", "header_and_text");
@@ -169,13 +187,24 @@ public final class SinkDrain {
     if (left != null) {
       throw new IllegalStateException(subject + " left events in the channel");
     }
+    long bytes = size(dir.resolve("out"));
     clean(dir);
-    return new Result(subject, round, events.size(), (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e9);
+    return new Result(subject, round, events.size(), (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e9, bytes);
   }
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  private static long size(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      long total = 0;
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        total += Files.size(p);
+      }
+      return total;
+    }
   }
 
   private static void clean(Path dir) throws IOException {
