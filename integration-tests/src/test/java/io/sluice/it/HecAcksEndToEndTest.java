@@ -8,6 +8,7 @@ import io.sluice.it.harness.FlumeAgent;
 import io.sluice.it.harness.HecClient;
 import io.sluice.it.harness.Ports;
 import io.sluice.it.harness.NdjsonFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -24,9 +25,13 @@ class HecAcksEndToEndTest {
   static final String TOKEN = "ac4ed000-1111-4222-8333-444455556666";
   static final String CHANNEL = "c0ffee00-1234-4abc-8def-0123456789ab";
 
-  private static String config(int port, String limit, String maxDelay, Path out) {
-    Path schema = Paths.get(System.getProperty("sluice.repo", "..")).resolve("conf-examples/schemas/hec-event.schema.json")
+  private static Path schemaPath() {
+    return Paths.get(System.getProperty("sluice.repo", "..")).resolve("conf-examples/schemas/hec-event.schema.json")
         .toAbsolutePath().normalize();
+  }
+
+  private static String config(int port, String limit, String maxDelay, Path out) {
+    Path schema = schemaPath();
     return """
         a1.sources = hec
         a1.channels = c1
@@ -111,6 +116,68 @@ class HecAcksEndToEndTest {
   }
 
   /**
+   * Throttled events kept ({@code throttled = keep}) and every event replicated to two channels,
+   * each drained by a ValidatingSink of its own: the ack counts each event once per channel. While
+   * the second sink's directory cannot be written (a file stands where it was), the first sink
+   * writes everything and the ack stays false; once the directory is back, the second sink's
+   * retry writes it, and the moment the ack is true both directories hold every event.
+   */
+  @Test
+  void anAckWaitsForEveryChannelAnEventWentToAndForKeptThrottledEvents() throws Exception {
+    Path dir = FlumeAgent.cleanDir(FlumeAgent.workDir("hec-acks-replicated"));
+    Path out = dir.resolve("out");
+    Path out2 = dir.resolve("out2");
+    int port = Ports.free();
+    String conf = config(port, "20/s burst 20", "2s", out)
+        .replace("throttled = drop", "throttled = keep")
+        .replace("a1.channels = c1", "a1.channels = c1 c2")
+        .replace("a1.sinks = k1", "a1.sinks = k1 k2")
+        .replace("a1.sources.hec.channels = c1", "a1.sources.hec.channels = c1 c2")
+        + """
+        a1.channels.c2.type = io.sluice.channel.DisruptorChannel
+        a1.channels.c2.capacity = 10000
+        a1.channels.c2.transactionCapacity = 1000
+        a1.sinks.k2.type = io.sluice.sink.ValidatingSink
+        a1.sinks.k2.channel = c2
+        a1.sinks.k2.schema = %s
+        a1.sinks.k2.file.directory = %s
+        a1.sinks.k2.onInvalid = drop
+        a1.sinks.k2.maxBackoff = 1s
+        """.formatted(schemaPath(), out2);
+    try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
+      agent.awaitStarted(Duration.ofSeconds(30), List.of("org.apache.flume.sink:type=k1", "org.apache.flume.sink:type=k2"));
+      Path aside = dir.resolve("out2-aside");
+      Files.move(out2, aside);
+      Files.writeString(out2, "a file where the directory was");
+
+      HecClient client = new HecClient(port, TOKEN, CHANNEL);
+      long ackId = client.post("/services/collector/event", events("k-", 100)).ackId();
+      agent.await(Duration.ofSeconds(20), "the first sink wrote every event", () -> written(out, "k-") == 100);
+      assertTrue(meter(agent, "throttled") > 10 && meter(agent, "batched") > 10,
+          "kept throttled events and deferred ones: " + meter(agent, "throttled") + ", " + meter(agent, "batched"));
+      assertFalse(client.acked(ackId), "the second channel's sink has written nothing yet");
+      assertTrue(agent.counter("org.apache.flume.sluice:name=sink.k2.write.errors", "Count") > 0);
+
+      Files.delete(out2);
+      Files.move(aside, out2);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      boolean acked = false;
+      while (!acked && System.nanoTime() < deadline) {
+        acked = client.acked(ackId);
+        if (!acked) {
+          Thread.sleep(100);
+        }
+      }
+      assertTrue(acked, "the ack turned true");
+      assertEquals(100, written(out2, "k-"), "when the ack is true, the second sink has written every event");
+      assertEquals(100, written(out, "k-"));
+      assertTrue(NdjsonFiles.lines(out2).stream().anyMatch(l -> l.contains("\"disposition\":\"throttled\"")),
+          "the kept throttled events are written too");
+    }
+  }
+
+  /**
+   * A request whose events wait a minute in the deferred lane, then the agent is stopped and  /**
    * A request whose events wait a minute in the deferred lane, then the agent is stopped and
    * started again: what was deferred is lost with the memory ring, and its ack never turns true;
    * the client's next request on the same channel gets a new id, which turns true once its event

@@ -69,6 +69,12 @@ class ValidatingSinkEndToEndTest {
         a1.sources.u.host = 127.0.0.1
         a1.sources.u.port = %d
         a1.sources.u.channels = c1
+        a1.sources.u.interceptors = gov
+        a1.sources.u.interceptors.gov.type = io.sluice.interceptor.TokenBucketInterceptor$Builder
+        a1.sources.u.interceptors.gov.metricsName = govUdp
+        a1.sources.u.interceptors.gov.key = clientIp
+        a1.sources.u.interceptors.gov.limit = 500/s
+        a1.sources.u.interceptors.gov.defer.maxDelay = 20s
         a1.channels.c1.type = io.sluice.channel.DisruptorChannel
         a1.channels.c1.capacity = 65536
         a1.channels.c1.transactionCapacity = 1000
@@ -146,7 +152,8 @@ class ValidatingSinkEndToEndTest {
       try (Socket s = new Socket("127.0.0.1", tcp); OutputStream o = s.getOutputStream()) {
         o.write(burst.toByteArray());
       }
-      // Over UDP: a body that is not UTF-8 (written as messageBase64), and a large one.
+      // Over UDP: a body that is not UTF-8 (written as messageBase64), a large one, and one that
+      // is no syslog message (dead-lettered).
       try (DatagramSocket s = new DatagramSocket()) {
         byte[] binary = "<14>1 2026-12-03T10:00:00.000Z web1 app - - - n-9001 \u0000".getBytes(StandardCharsets.UTF_8);
         byte[] bad = new byte[binary.length + 3];
@@ -155,12 +162,13 @@ class ValidatingSinkEndToEndTest {
         bad[binary.length + 1] = (byte) 0xfe;
         bad[binary.length + 2] = (byte) 0xc3;
         String big = "<14>1 2026-12-03T10:00:00.000Z web1 app - - - n-9002 " + "x".repeat(7000);
-        for (byte[] d : List.of(bad, big.getBytes(StandardCharsets.UTF_8))) {
+        byte[] notSyslog = "not syslog n-9003".getBytes(StandardCharsets.UTF_8);
+        for (byte[] d : List.of(bad, big.getBytes(StandardCharsets.UTF_8), notSyslog)) {
           s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), udp));
         }
       }
       int expectedValid = valid + 2;
-      int expectedInvalid = invalid;
+      int expectedInvalid = invalid + 1;
       agent.await(Duration.ofSeconds(30), expectedValid + " written, " + expectedInvalid + " dead-lettered",
           () -> Files.isDirectory(out) && Files.isDirectory(dead)
               && lines(out).size() >= expectedValid && lines(dead).size() >= expectedInvalid);
@@ -180,6 +188,24 @@ class ValidatingSinkEndToEndTest {
         assertEquals(i % 10 == 9 ? 1 : null, deadNonces.get(n), n + " dead-lettered");
       }
       assertEquals(1, nonces.get("n-9002"), "the large message");
+      assertEquals(1, deadNonces.get("n-9003"), "the UDP line that is no syslog");
+      // each document is its own event's, also across the deferred lane's batches: the nonce
+      // (the message), the PROCID and, for a deferred one, its release time stay together
+      Pattern line = Pattern.compile("\"procId\":\"(\\d+)\".*\"message\":\"n-(\\d+) message\"");
+      int checked = 0;
+      for (String l : written) {
+        Matcher m = line.matcher(l);
+        if (m.find()) {
+          assertEquals(m.group(1), m.group(2), l);
+          checked++;
+          if (l.contains("\"disposition\":\"batched\"")) {
+            assertTrue(l.contains("\"releaseAt\":"), l);
+          }
+        }
+      }
+      assertEquals(valid, checked, "every TCP document checked");
+      assertTrue(agent.counter("org.apache.flume.sluice:name=interceptor.govUdp.processed", "Count") >= 3,
+          "the UDP events went through their interceptor");
       assertTrue(written.stream().anyMatch(l -> l.contains("\"messageBase64\"")), "the binary one");
       long batched = written.stream().filter(l -> l.contains("\"disposition\":\"batched\"")).count();
       assertTrue(batched > 1000, "the burst went through the deferred lane: " + batched);
@@ -274,10 +300,15 @@ class ValidatingSinkEndToEndTest {
       assertTrue(reasons.contains("maxNestingDepth"), "the deep one: " + cut(reasons));
       assertTrue(reasons.contains("maxDocumentBytes"), "the large one: " + cut(reasons));
       assertTrue(reasons.contains("not valid JSON"), "the broken one: " + cut(reasons));
+      assertTrue(reasons.contains("Invalid UTF-8"), "the one not UTF-8: " + cut(reasons));
 
       long k1 = agent.counter("org.apache.flume.sluice:name=sink.k1.written", "Count");
       long k2 = agent.counter("org.apache.flume.sluice:name=sink.k2.written", "Count");
       assertEquals(valid, k1 + k2);
+      for (String k : List.of("k1", "k2")) { // the poison cost no failed batch, no rollback, no wait
+        assertEquals(0, agent.counter("org.apache.flume.sluice:name=sink." + k + ".retries", "Count"), k);
+        assertEquals(0, agent.counter("org.apache.flume.sluice:name=sink." + k + ".write.errors", "Count"), k);
+      }
       try (Stream<Path> files = Files.list(out)) {
         List<String> names = files.map(f -> f.getFileName().toString()).toList();
         assertTrue(names.stream().anyMatch(n -> n.contains("-k1-")), names.toString());

@@ -210,6 +210,21 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
     }
   }
 
+  /** The documents' commit failed after the dead letter's: takes the dead letter's back out. */
+  private void takeBackDeadLetters(Exception cause) {
+    boolean undone;
+    try {
+      undone = deadLetter.undoLastCommit();
+    } catch (IOException | RuntimeException undoFailed) {
+      cause.addSuppressed(undoFailed);
+      undone = false;
+    }
+    if (!undone) {
+      LOG.warn("Sink {}: the dead-letter records of a failed batch could not be taken back; its"
+          + " retry writes them again", getName());
+    }
+  }
+
   /** Takes the last commit back out of {@code w}; a failure to is added to {@code cause}. */
   private static boolean undo(EventWriter w, RuntimeException cause) {
     try {
@@ -261,9 +276,16 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
       }
     }
     if (deadLettered > 0) {
-      deadLetter.commit(); // first: a failure of the documents' commit then repeats only these
+      deadLetter.commit();
     }
-    writer.commit();
+    try {
+      writer.commit();
+    } catch (IOException | RuntimeException e) {
+      if (deadLettered > 0) {
+        takeBackDeadLetters(e); // the batch goes back to the channel: its retry writes them again
+      }
+      throw e;
+    }
     Dropped dropped = leaveOutDropped();
     // One histogram update per batch, not per event: the mean per event.
     metrics.validationMicros.update(validationNanos / 1000 / batch.size());

@@ -131,6 +131,32 @@ class ValidatingSinkTest {
     }
   }
 
+  /** {@code writer = null}: validates and counts, writes no document, dead-letters as ever. */
+  @Test
+  void theNullWriterValidatesAndDeadLettersButWritesNoDocument() throws IOException {
+    start("writer", "null");
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      events.add(event(i, i % 5 != 0));
+    }
+    put(events);
+    List<List<Event>> heard = new ArrayList<>();
+    try (DurablyHandled.Registration r = DurablyHandled.listen((name, handled) -> heard.add(handled))) {
+      while (sink.process() == Sink.Status.READY) {
+        // drain
+      }
+    }
+    sink.stop();
+    assertEquals(0, sizeOf(channel), "every event taken");
+    assertEquals(List.of(), lines(dir.resolve("out")), "no document written");
+    List<String> dead = lines(dir.resolve("dead"));
+    assertEquals(5, dead.size(), dead::toString);
+    for (int i = 0; i < 25; i += 5) {
+      assertEquals(1, count(dead, "id-" + i), "dead-lettered: id-" + i);
+    }
+    assertEquals(25, heard.stream().mapToInt(List::size).sum(), "every event handled");
+  }
+
   /**
    * A take that fails to commit after its batch was written (Flume's FileChannel on a full disk):
    * the batch is cut from the files before the channel gives it again, so it is written once.
@@ -264,6 +290,42 @@ class ValidatingSinkTest {
     for (int i = 0; i < 30; i++) {
       assertEquals(1, count(lines, "id-" + i), "id-" + i + " once");
     }
+  }
+
+  @Test
+  void deadLetterRecordsOfABatchWhoseDocumentsFailToCommitAreTakenBackAndWrittenOnce() throws IOException {
+    start(); // onInvalid = deadLetter
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(event(i, i < 10 || i % 3 != 0)); // the first batch valid; then every third invalid
+    }
+    put(events);
+    assertEquals(Sink.Status.READY, sink.process()); // id-0..9 written: the documents' file is open
+    Path out = dir.resolve("out");
+    Path aside = dir.resolve("aside");
+    Files.move(out, aside);
+    Files.writeString(out, "a file where the directory was");
+    for (int i = 0; i < 3; i++) {
+      sink.process(); // dead letters committed, then the documents' commit fails: all taken back
+    }
+    assertEquals(List.of(100L, 200L, 400L), waits);
+    assertEquals(List.of(), lines(dir.resolve("dead")).stream().filter(l -> !l.isEmpty()).toList(),
+        "no dead-letter record of a batch that went back to the channel");
+    Files.delete(out);
+    Files.move(aside, out);
+    while (sink.process() == Sink.Status.READY) {
+      // drain
+    }
+    sink.stop();
+    List<String> written = lines(out);
+    List<String> dead = lines(dir.resolve("dead"));
+    for (int i = 0; i < 30; i++) {
+      boolean valid = i < 10 || i % 3 != 0;
+      assertEquals(valid ? 1 : 0, count(written, "id-" + i), "id-" + i + " written");
+      assertEquals(valid ? 0 : 1, count(dead, "id-" + i), "id-" + i + " dead-lettered");
+    }
+    assertEquals(24, written.size());
+    assertEquals(6, dead.size());
   }
 
   private static int sizeOf(Channel c) {

@@ -105,6 +105,33 @@ class HecSourceTest {
     }
   }
 
+  /** {@code /health} turns unhealthy at {@code health.fillThreshold}, before the channel is full. */
+  @Test
+  void healthSaysUnhealthyFromTheFillThresholdOn() throws Exception {
+    for (String threshold : List.of("90%", "50%")) { // the default, and one set
+      Map<String, String> keys = threshold.equals("90%") ? props() : props("health.fillThreshold", threshold);
+      try (SourceTestRig rig = new SourceTestRig(new HecSource(), keys,
+          Map.of("capacity", "10", "transactionCapacity", "10"), Map.of())) {
+        int below = threshold.equals("90%") ? 8 : 4;
+        assertEquals(200, post(rig, "/services/collector/raw", "x\n".repeat(below)).statusCode());
+        assertEquals(200, health(rig).statusCode(), below + " of 10 is under " + threshold);
+        assertEquals(200, post(rig, "/services/collector/raw", "y").statusCode());
+        HttpResponse<String> unhealthy = health(rig);
+        assertEquals(503, unhealthy.statusCode(), (below + 1) + " of 10 is at " + threshold);
+        assertEquals("{\"text\":\"HEC is unhealthy, queues are full\",\"code\":18}", unhealthy.body());
+        assertEquals(200, post(rig, "/services/collector/raw", "z").statusCode(), "the channel still takes events");
+        assertEquals(below + 2, rig.takeAll(below + 2, 5000).size());
+        assertEquals(200, health(rig).statusCode(), "healthy again once drained");
+      }
+    }
+  }
+
+  private HttpResponse<String> health(SourceTestRig rig) throws Exception {
+    return http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + rig.port + "/services/collector/health")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void theInterceptorsPushBackIsAnswered429WithItsRetryAfter() throws Exception {
     try (SourceTestRig rig = new SourceTestRig(new HecSource(), props(), Map.of(),
@@ -152,6 +179,73 @@ class HecSourceTest {
       int third = answers.indexOf("\"code\":0}", second);
       assertTrue(first >= 0 && second > first && third > second, answers);
       assertEquals(List.of("p1", "p3"), rig.takeAll(2, 5000).stream().map(SourceTestRig::body).toList());
+    }
+  }
+
+  /**
+   * Connection limits, as the syslog TCP source's: a connection beyond {@code maxConnectionsPerIp}
+   * is closed at once while the others are served, and one idle for {@code idleTimeout} between
+   * requests is closed; both counted.
+   */
+  @Test
+  void connectionsBeyondTheLimitAndIdleOnesAreClosedAndCounted() throws Exception {
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("maxConnectionsPerIp", "2",
+        "connectionRatePerIp", "none", "idleTimeout", "1s"), Map.of(), Map.of());
+        Socket a = new Socket("127.0.0.1", rig.port);
+        Socket b = new Socket("127.0.0.1", rig.port)) {
+      for (Socket s : List.of(a, b)) {
+        s.setSoTimeout(10_000);
+        assertTrue(healthOn(s).startsWith("HTTP/1.1 200 "), "served");
+      }
+      try (Socket c = new Socket("127.0.0.1", rig.port)) {
+        c.setSoTimeout(10_000);
+        assertEquals(-1, readOrEnd(c), "the third from one address is closed");
+      }
+      assertEquals(1, rig.metric("connections.refused.maxConnectionsPerIp"));
+      long start = System.nanoTime();
+      assertEquals(-1, readOrEnd(a), "idle for idleTimeout: closed");
+      assertEquals(-1, readOrEnd(b));
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(500), "not long before its time");
+      SourceTestRig.await("both idle closes counted", 5000, () -> {
+        try {
+          return rig.metric("connections.refused.idleTimeout") == 2;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      try (Socket d = new Socket("127.0.0.1", rig.port)) {
+        d.setSoTimeout(10_000);
+        assertTrue(healthOn(d).startsWith("HTTP/1.1 200 "), "room again once they closed");
+      }
+    }
+  }
+
+  /** Sends a health check on {@code s} and reads its answer (it has a Content-Length). */
+  private static String healthOn(Socket s) throws IOException {
+    s.getOutputStream().write("GET /services/collector/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("closed after " + head);
+      }
+      head.append((char) c);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertTrue(m.find(), head.toString());
+    in.readNBytes(Integer.parseInt(m.group(1)));
+    return head.toString();
+  }
+
+  /** The next byte of {@code s}, or -1 once the source closed it (a reset counts as closed). */
+  private static int readOrEnd(Socket s) throws IOException {
+    try {
+      return s.getInputStream().read();
+    } catch (java.net.SocketException reset) {
+      return -1;
     }
   }
 

@@ -339,6 +339,7 @@ final class HecHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent && !busy) {
+      metrics.connectionRefused(SourceMetrics.ConnectionRefusal.IDLE);
       ctx.close(); // idle between requests: Splunk's clients reconnect
       return;
     }

@@ -180,6 +180,9 @@ final class HecProtocol {
       if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
         return new Now(Answer.methodNotAllowed("GET"));
       }
+      if (preAuth != null && !preAuthPassed && presentsToken(r, q)) {
+        return new PreAuth(r); // its answer says whether the token is known: limited as any lookup
+      }
       return new Now(Answer.of(health(r, q)));
     }
     if (!r.method().equals("POST")) {
@@ -343,6 +346,11 @@ final class HecProtocol {
     boolean ackFull = acks != null && acks.atChannelLimit();
     return queues && ackFull ? HecReply.UNHEALTHY_BOTH : queues ? HecReply.UNHEALTHY_QUEUES_FULL
         : ackFull ? HecReply.UNHEALTHY_ACK : HecReply.HEALTHY;
+  }
+
+  /** Whether {@code r} gives a token, which {@code /health} then looks up. */
+  private static boolean presentsToken(HecRequest r, QueryString q) {
+    return q.get("token") != null || (r.authorization() != null && !r.authorization().isBlank());
   }
 
   private static Endpoint route(String path) {

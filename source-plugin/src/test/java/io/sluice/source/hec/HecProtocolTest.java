@@ -84,9 +84,24 @@ class HecProtocolTest {
 
   @Test
   void theCodeTableIsSplunks() {
-    assertEquals(23, HecReply.values().length);
+    // Splunk's table (HEC's REST reference and "Troubleshoot HTTP Event Collector"): status, text
+    String[] splunk = {
+        "200 Success", "403 Token disabled", "401 Token is required", "401 Invalid authorization",
+        "403 Invalid token", "400 No data", "400 Invalid data format", "400 Incorrect index",
+        "500 Internal server error", "503 Server is busy", "400 Data channel is missing",
+        "400 Invalid data channel", "400 Event field is required", "400 Event field cannot be blank",
+        "400 ACK is disabled", "400 Error in handling indexed fields",
+        "400 Query string authorization is not enabled", "200 HEC is healthy",
+        "503 HEC is unhealthy, queues are full", "503 HEC is unhealthy, ack service unavailable",
+        "503 HEC is unhealthy, queues are full, ack service unavailable", "400 Invalid token",
+        "400 Token disabled"};
+    assertEquals(splunk.length, HecReply.values().length);
     for (HecReply r : HecReply.values()) {
       assertEquals(r.ordinal(), r.code(), r.name());
+      String[] statusAndText = splunk[r.code()].split(" ", 2);
+      assertEquals(Integer.parseInt(statusAndText[0]), r.httpStatus(), r.name());
+      assertEquals("{\"text\":\"" + statusAndText[1] + "\",\"code\":" + r.code() + "}",
+          new String(r.json(), StandardCharsets.US_ASCII), r.name());
     }
     assertEquals("{\"text\":\"Success\",\"code\":0}", new String(HecReply.SUCCESS.json(), StandardCharsets.US_ASCII));
     assertEquals(503, HecReply.SERVER_BUSY.httpStatus());
@@ -500,6 +515,34 @@ class HecProtocolTest {
     clock.advance(java.time.Duration.ofSeconds(1));
     delivered(screened(p, good));
     assertEquals(2, refusals.get(), "each refusal counted");
+  }
+
+  /**
+   * A health check that gives a token says whether it is known: it passes preAuthLimit first, as
+   * any request that has a token looked up, so that an address cannot try tokens through it at
+   * any rate. One without a token (a load balancer's probe) is not limited.
+   */
+  @Test
+  void aHealthCheckWithATokenPassesThePreAuthLimitFirst() {
+    HecProtocol p = new HecProtocol(TOKENS, LIMITS,
+        new PreAuthLimit(io.sluice.core.limit.Limits.parse("2/s burst 2"), null, clock, () -> {}), () -> false,
+        null, budget);
+    HecRequest guess = new HecRequest("GET", "/services/collector/health?token=nope", null, null, null,
+        new byte[0], "10.0.0.7", 0);
+    HecRequest known = new HecRequest("GET", "/services/collector/health", "Splunk " + OPS, null, null,
+        new byte[0], "10.0.0.7", 0);
+    HecRequest probe = new HecRequest("GET", "/services/collector/health", null, null, null,
+        new byte[0], "10.0.0.7", 0);
+    assertTrue(p.decide(guess) instanceof HecProtocol.PreAuth, "a token given: screened first");
+    says(HecReply.HEALTH_INVALID_TOKEN, now(screened(p, guess)));
+    says(HecReply.HEALTHY, now(screened(p, known)));
+    assertEquals(429, now(screened(p, guess)).status(), "over the limit: refused before the lookup");
+    assertEquals(429, now(screened(p, known)).status());
+    for (int i = 0; i < 5; i++) {
+      says(HecReply.HEALTHY, now(screened(p, probe))); // no token: not limited
+    }
+    clock.advance(java.time.Duration.ofSeconds(1));
+    says(HecReply.HEALTH_INVALID_TOKEN, now(screened(p, guess)));
   }
 
   /** What {@code p} decides for {@code r}, through preAuthLimit (in this process: at once). */
