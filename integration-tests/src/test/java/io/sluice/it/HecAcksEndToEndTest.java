@@ -74,6 +74,21 @@ class HecAcksEndToEndTest {
     return NdjsonFiles.lines(out).stream().filter(l -> l.contains("\"message\":\"" + prefix)).count();
   }
 
+  /**
+   * Asks for the ack every 100 ms for up to 30 s; true as soon as one answer says true (an ack is
+   * reported true once, so the caller checks what must hold at that moment right after).
+   */
+  private static boolean ackTurnsTrue(HecClient client, long ackId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (client.acked(ackId)) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
   private static long meter(FlumeAgent agent, String name) {
     return agent.counter("org.apache.flume.sluice:name=interceptor.gov." + name, "Count");
   }
@@ -98,15 +113,7 @@ class HecAcksEndToEndTest {
       long dropped = meter(agent, "throttled");
       assertTrue(deferred > 10 && dropped > 10, "both lanes and drops: " + deferred + " deferred, " + dropped + " dropped");
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      boolean acked = false;
-      while (!acked && System.nanoTime() < deadline) {
-        acked = client.acked(ackId);
-        if (!acked) {
-          Thread.sleep(100);
-        }
-      }
-      assertTrue(acked, "the ack turned true");
+      assertTrue(ackTurnsTrue(client, ackId), "the ack turned true");
       assertEquals(100 - dropped, written(out, "a-"), "when the ack is true, every event kept is written");
       assertTrue(NdjsonFiles.lines(out).stream().anyMatch(l -> l.contains("\"disposition\":\"batched\"")));
       assertFalse(client.acked(ackId), "true once");
@@ -160,15 +167,7 @@ class HecAcksEndToEndTest {
 
       Files.delete(out2);
       Files.move(aside, out2);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      boolean acked = false;
-      while (!acked && System.nanoTime() < deadline) {
-        acked = client.acked(ackId);
-        if (!acked) {
-          Thread.sleep(100);
-        }
-      }
-      assertTrue(acked, "the ack turned true");
+      assertTrue(ackTurnsTrue(client, ackId), "the ack turned true");
       assertEquals(100, written(out2, "k-"), "when the ack is true, the second sink has written every event");
       assertEquals(100, written(out, "k-"));
       assertTrue(NdjsonFiles.lines(out2).stream().anyMatch(l -> l.contains("\"disposition\":\"throttled\"")),

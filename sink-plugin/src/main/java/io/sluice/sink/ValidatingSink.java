@@ -210,23 +210,8 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
     }
   }
 
-  /** The documents' commit failed after the dead letter's: takes the dead letter's back out. */
-  private void takeBackDeadLetters(Exception cause) {
-    boolean undone;
-    try {
-      undone = deadLetter.undoLastCommit();
-    } catch (IOException | RuntimeException undoFailed) {
-      cause.addSuppressed(undoFailed);
-      undone = false;
-    }
-    if (!undone) {
-      LOG.warn("Sink {}: the dead-letter records of a failed batch could not be taken back; its"
-          + " retry writes them again", getName());
-    }
-  }
-
   /** Takes the last commit back out of {@code w}; a failure to is added to {@code cause}. */
-  private static boolean undo(EventWriter w, RuntimeException cause) {
+  private static boolean undo(EventWriter w, Exception cause) {
     try {
       return w.undoLastCommit();
     } catch (IOException | RuntimeException undoFailed) {
@@ -281,8 +266,10 @@ public class ValidatingSink extends AbstractSink implements Configurable, BatchS
     try {
       writer.commit();
     } catch (IOException | RuntimeException e) {
-      if (deadLettered > 0) {
-        takeBackDeadLetters(e); // the batch goes back to the channel: its retry writes them again
+      // the batch goes back to the channel and will be dead-lettered again: take these out
+      if (deadLettered > 0 && !undo(deadLetter, e)) {
+        LOG.warn("Sink {}: the dead-letter records of a failed batch could not be taken back; its"
+            + " retry writes them again", getName());
       }
       throw e;
     }

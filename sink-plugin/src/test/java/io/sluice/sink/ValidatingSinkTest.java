@@ -271,16 +271,13 @@ class ValidatingSinkTest {
     put(events);
     assertEquals(Sink.Status.READY, sink.process()); // id-0..9 written
     Path out = dir.resolve("out");
-    Path aside = dir.resolve("aside");
-    Files.move(out, aside);
-    Files.writeString(out, "a file where the directory was");
+    Path aside = fileInPlaceOf(out);
     for (int i = 0; i < 4; i++) {
       sink.process(); // each fails and gives its batch back
     }
     assertEquals(List.of(100L, 200L, 400L, 800L), waits);
     assertEquals(20, sizeOf(channel), "the failed batches went back to the channel");
-    Files.delete(out);
-    Files.move(aside, out);
+    putBack(out, aside);
     while (sink.process() == Sink.Status.READY) {
       // drain
     }
@@ -302,17 +299,14 @@ class ValidatingSinkTest {
     put(events);
     assertEquals(Sink.Status.READY, sink.process()); // id-0..9 written: the documents' file is open
     Path out = dir.resolve("out");
-    Path aside = dir.resolve("aside");
-    Files.move(out, aside);
-    Files.writeString(out, "a file where the directory was");
+    Path aside = fileInPlaceOf(out);
     for (int i = 0; i < 3; i++) {
       sink.process(); // dead letters committed, then the documents' commit fails: all taken back
     }
     assertEquals(List.of(100L, 200L, 400L), waits);
     assertEquals(List.of(), lines(dir.resolve("dead")).stream().filter(l -> !l.isEmpty()).toList(),
         "no dead-letter record of a batch that went back to the channel");
-    Files.delete(out);
-    Files.move(aside, out);
+    putBack(out, aside);
     while (sink.process() == Sink.Status.READY) {
       // drain
     }
@@ -326,6 +320,19 @@ class ValidatingSinkTest {
     }
     assertEquals(24, written.size());
     assertEquals(6, dead.size());
+  }
+
+  /** Moves {@code d} aside and puts a file in its place: it cannot be written to. Returns where it went. */
+  private Path fileInPlaceOf(Path d) throws IOException {
+    Path aside = dir.resolve("aside");
+    Files.move(d, aside);
+    Files.writeString(d, "a file where the directory was");
+    return aside;
+  }
+
+  private static void putBack(Path d, Path aside) throws IOException {
+    Files.delete(d);
+    Files.move(aside, d);
   }
 
   private static int sizeOf(Channel c) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Sluice's HecSource against Flume's HTTPSource (its default JSONHandler), in one run: each in a
@@ -160,37 +161,12 @@ public final class HecBenchmark {
     String conf = CHANNEL_AND_SINK + s.keys + "a1.sources.r1.port = " + port + "\n"
         + (DISRUPTOR ? "a1.channels.c1.type = io.sluice.channel.DisruptorChannel\n" : "");
     try (FlumeAgent agent = FlumeAgent.start("a1", dir, conf)) {
-      long pid = SourceBenchmark.agentPid();
-      byte[][] requests = new byte[CLIENTS][];
-      for (int c = 0; c < CLIENTS; c++) {
-        requests[c] = s.request(port, events(batch, c * batch));
-      }
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong answered = new AtomicLong();
-      List<Thread> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        byte[] req = requests[c];
-        Thread t = new Thread(() -> client(port, req, stop, answered), "client-" + c);
-        t.start();
-        clients.add(t);
-      }
-      Thread.sleep((long) (warmup * 1000));
-      long put0 = agent.counter("org.apache.flume.channel:type=c1", "EventPutSuccessCount");
-      HostStats.Cpu cpu0 = HostStats.cpu(pid);
-      Thread.sleep((long) (seconds * 1000));
-      long put1 = agent.counter("org.apache.flume.channel:type=c1", "EventPutSuccessCount");
-      HostStats.Cpu cpu1 = HostStats.cpu(pid);
-      stop.set(true);
-      for (Thread t : clients) {
-        t.join(10_000);
-      }
-      double secs = cpu0.seconds(cpu1);
-      long events = put1 - put0;
-      double cpuSeconds = cpu0.agentCpuSeconds(cpu1);
-      if (events == 0) {
+      Result r = measure(s, port, batch, seconds, warmup, SourceBenchmark.agentPid(),
+          answers -> agent.counter("org.apache.flume.channel:type=c1", "EventPutSuccessCount"));
+      if (r.eventsPerSecond() == 0) {
         throw new IllegalStateException(s.label + ": no event delivered; agent log:\n" + agent.logTail(40));
       }
-      return new Result(events / secs, cpuSeconds * 1e6 / events, cpuSeconds / secs);
+      return r;
     }
   }
 
@@ -205,36 +181,42 @@ public final class HecBenchmark {
         Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
       awaitListening(port);
-      byte[][] requests = new byte[CLIENTS][];
-      for (int c = 0; c < CLIENTS; c++) {
-        requests[c] = Subject.BARE.request(port, events(batch, c * batch));
-      }
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong answered = new AtomicLong();
-      List<Thread> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        byte[] req = requests[c];
-        Thread t = new Thread(() -> client(port, req, stop, answered), "client-" + c);
-        t.start();
-        clients.add(t);
-      }
-      Thread.sleep((long) (warmup * 1000));
-      long n0 = answered.get();
-      HostStats.Cpu cpu0 = HostStats.cpu(responder.pid());
-      Thread.sleep((long) (seconds * 1000));
-      long n1 = answered.get();
-      HostStats.Cpu cpu1 = HostStats.cpu(responder.pid());
-      stop.set(true);
-      for (Thread t : clients) {
-        t.join(10_000);
-      }
-      double secs = cpu0.seconds(cpu1);
-      long events = (n1 - n0) * batch;
-      double cpuSeconds = cpu0.agentCpuSeconds(cpu1);
-      return new Result(events / secs, cpuSeconds * 1e6 / events, cpuSeconds / secs);
+      return measure(Subject.BARE, port, batch, seconds, warmup, responder.pid(), answers -> answers * batch);
     } finally {
       responder.destroyForcibly().waitFor();
     }
+  }
+
+  /**
+   * Runs the clients against {@code port} for the warm-up, then measures over {@code seconds} the
+   * events delivered ({@code delivered}, given the answers the clients have read so far) and the
+   * CPU time of process {@code pid}.
+   */
+  private static Result measure(Subject s, int port, int batch, double seconds, double warmup, long pid,
+      LongUnaryOperator delivered) throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong answered = new AtomicLong();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      byte[] req = s.request(port, events(batch, c * batch));
+      Thread t = new Thread(() -> client(port, req, stop, answered), "client-" + c);
+      t.start();
+      clients.add(t);
+    }
+    Thread.sleep((long) (warmup * 1000));
+    long n0 = delivered.applyAsLong(answered.get());
+    HostStats.Cpu cpu0 = HostStats.cpu(pid);
+    Thread.sleep((long) (seconds * 1000));
+    long n1 = delivered.applyAsLong(answered.get());
+    HostStats.Cpu cpu1 = HostStats.cpu(pid);
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(10_000);
+    }
+    double secs = cpu0.seconds(cpu1);
+    long events = n1 - n0;
+    double cpuSeconds = cpu0.agentCpuSeconds(cpu1);
+    return new Result(events / secs, events == 0 ? 0 : cpuSeconds * 1e6 / events, cpuSeconds / secs);
   }
 
   private static void awaitListening(int port) throws InterruptedException {
