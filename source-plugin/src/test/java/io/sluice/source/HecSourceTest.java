@@ -441,6 +441,29 @@ class HecSourceTest {
     }
   }
 
+  /**
+   * {@code ack.completeOn = channel}, for pipelines whose sinks are not Sluice's: an ack is true
+   * once the request's events are committed to the channels, before any sink has taken them.
+   */
+  @Test
+  void withCompleteOnChannelAnAckIsTrueOnceTheChannelsHaveTheEvents() throws Exception {
+    String channel = "0b1c2d3e-4f50-4a61-8b72-9c83d4e5f607";
+    try (SourceTestRig rig = new SourceTestRig(new HecSource(), props("tokens.ops.useAck", "true",
+        "ack.completeOn", "channel"), Map.of(), Map.of())) {
+      HttpResponse<String> r = send(rig, "/services/collector", channel, "{\"event\":\"a\"}{\"event\":\"b\"}");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "\\{\"text\":\"Success\",\"code\":0,\"ackId\":(\\d+)}").matcher(r.body());
+      assertTrue(m.matches(), r.body());
+      String query = "{\"acks\":[" + m.group(1) + "]}";
+      assertEquals("{\"acks\":{\"" + m.group(1) + "\":true}}",
+          send(rig, "/services/collector/ack", channel, query).body(), "in the channel: done, no sink asked");
+      assertEquals("{\"acks\":{\"" + m.group(1) + "\":false}}",
+          send(rig, "/services/collector/ack", channel, query).body(), "reported true once");
+      assertEquals(List.of("a", "b"), rig.takeAll(2, 5000).stream().map(SourceTestRig::body).toList());
+      assertEquals(1, rig.metric("acks.completed"));
+    }
+  }
+
   private HttpResponse<String> postWith(SourceTestRig rig, String secret) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.port + "/services/collector"))
         .header("Authorization", "Splunk " + secret).timeout(Duration.ofSeconds(10))
