@@ -3,6 +3,8 @@
 # turns (io.sluice.benchmarks.sink.SinkDrain): each drains the same pre-filled MemoryChannel at its
 # default settings after a warm-up; events/s and the JVM's CPU time per event, and the ratio.
 # ValidatingSink writes NDJSON files and validates every event against the shipped syslog schema.
+# A third subject, the floor (BareSink), takes the same events and writes as many bytes an event as
+# ValidatingSink does, with no mapping, validation or JSON: what any such sink must spend.
 #
 #   benchmarks/run-sink.sh                 # 500,000 events, 3 rounds
 #   EVENTS=200000 ROUNDS=5 benchmarks/run-sink.sh
