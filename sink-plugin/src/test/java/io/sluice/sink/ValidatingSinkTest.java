@@ -73,6 +73,15 @@ class ValidatingSinkTest {
   }
 
 
+  /** Puts {@code n} events, id-0 to id-(n-1), of which every fifth (id-0, id-5, ...) is invalid. */
+  private void putEveryFifthInvalid(int n) {
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      events.add(event(i, i % 5 != 0));
+    }
+    put(events);
+  }
+
   private void put(List<Event> events) {
     Transaction tx = channel.getTransaction();
     tx.begin();
@@ -101,11 +110,7 @@ class ValidatingSinkTest {
   @Test
   void validEventsAreWrittenAndInvalidOnesDeadLetteredEachOnce() throws IOException {
     start();
-    List<Event> events = new ArrayList<>();
-    for (int i = 0; i < 25; i++) {
-      events.add(event(i, i % 5 != 0));
-    }
-    put(events);
+    putEveryFifthInvalid(25);
     List<List<Event>> heard = new ArrayList<>();
     try (DurablyHandled.Registration r = DurablyHandled.listen((name, handled) -> heard.add(handled))) {
       assertEquals(Sink.Status.READY, sink.process());
@@ -135,11 +140,7 @@ class ValidatingSinkTest {
   @Test
   void theNullWriterValidatesAndDeadLettersButWritesNoDocument() throws IOException {
     start("writer", "null");
-    List<Event> events = new ArrayList<>();
-    for (int i = 0; i < 25; i++) {
-      events.add(event(i, i % 5 != 0));
-    }
-    put(events);
+    putEveryFifthInvalid(25);
     List<List<Event>> heard = new ArrayList<>();
     try (DurablyHandled.Registration r = DurablyHandled.listen((name, handled) -> heard.add(handled))) {
       while (sink.process() == Sink.Status.READY) {
@@ -247,11 +248,7 @@ class ValidatingSinkTest {
   @Test
   void invalidEventsDroppedAsConfiguredAreReportedHandled() throws IOException {
     start("onInvalid", "drop");
-    List<Event> events = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      events.add(event(i, i % 5 != 0));
-    }
-    put(events);
+    putEveryFifthInvalid(10);
     List<List<Event>> heard = new ArrayList<>();
     try (DurablyHandled.Registration r = DurablyHandled.listen((name, handled) -> heard.add(handled))) {
       assertEquals(Sink.Status.READY, sink.process());
